@@ -1,0 +1,290 @@
+//! demarche-core: the data model shared by the engine and the CLI.
+//!
+//! This crate owns only data: articles as read, the statements found in them, their speakers,
+//! stances and spans. It does no I/O and decides nothing; the engine fills these types and the
+//! CLI writes them. The serde shape of [`ArticleResult`] *is* the JSON Lines output contract
+//! documented in `docs/output-format.md`: field names and offsets must not change.
+#![deny(missing_docs)]
+
+use serde::{Deserialize, Serialize};
+
+/// A byte range into the original UTF-8 article text, with the same range in Unicode scalar
+/// values (what Python and R slice by).
+///
+/// `start..end` always lies on `char` boundaries of the original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    /// First byte of the range.
+    pub start: usize,
+    /// One past the last byte of the range.
+    pub end: usize,
+    /// First Unicode scalar value of the range.
+    pub char_start: usize,
+    /// One past the last Unicode scalar value of the range.
+    pub char_end: usize,
+}
+
+impl Span {
+    /// The byte range as a `Range<usize>`, for slicing the original text.
+    pub fn bytes(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// Converts byte offsets of one text into char offsets, in O(log n) per lookup.
+#[derive(Debug, Clone)]
+pub struct CharIndex {
+    /// Byte offsets of every non-ASCII char start; ASCII-only texts keep this empty.
+    non_ascii: Vec<(usize, usize)>,
+}
+
+impl CharIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> Self {
+        let mut non_ascii = Vec::new();
+        let mut extra = 0usize;
+        for (i, c) in text.char_indices() {
+            let w = c.len_utf8();
+            if w > 1 {
+                extra += w - 1;
+                non_ascii.push((i + w, extra));
+            }
+        }
+        CharIndex { non_ascii }
+    }
+
+    /// The char offset of byte offset `byte` (which must be a char boundary).
+    pub fn char_of(&self, byte: usize) -> usize {
+        // Number of extra bytes taken by multi-byte chars that end at or before `byte`.
+        let n = self.non_ascii.partition_point(|&(end, _)| end <= byte);
+        if n == 0 {
+            byte
+        } else {
+            byte - self.non_ascii[n - 1].1
+        }
+    }
+
+    /// A [`Span`] for the byte range `start..end`.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        Span {
+            start,
+            end,
+            char_start: self.char_of(start),
+            char_end: self.char_of(end),
+        }
+    }
+}
+
+/// One article to classify: an id, its text, and metadata passed through to the output.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Identifier: the `id` field of a JSON Lines record, or the path of a text file.
+    pub id: String,
+    /// The article text, as UTF-8.
+    pub text: String,
+    /// Headline, when the input has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Publication date, as given by the input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Source URL, as given by the input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl Article {
+    /// An article with only an id and a text.
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
+        Article {
+            id: id.into(),
+            text: text.into(),
+            ..Article::default()
+        }
+    }
+}
+
+/// A sentence of an article: its span and the paragraph it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sentence {
+    /// Where the sentence lies in the original text.
+    #[serde(flatten)]
+    pub span: Span,
+    /// Zero-based index of the paragraph (paragraphs are separated by blank lines).
+    pub paragraph: usize,
+}
+
+/// One stance found in a statement: which label, which rule found it, and its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stance {
+    /// The stance label, one of the labels defined in the rule pack (`restraint`, ...).
+    pub label: String,
+    /// The id of the rule that matched (`restraint.exercise-restraint`).
+    pub rule: String,
+    /// CAMEO event code of the label, when the rule pack gives one.
+    pub cameo: Option<String>,
+    /// Where the evidence lies in the original text.
+    #[serde(flatten)]
+    pub span: Span,
+    /// The evidence text, exactly `text[start..end]`.
+    pub text: String,
+}
+
+/// Who a statement is attributed to, as written in the article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Speaker {
+    /// The speaker as written ("Stéphane Dujarric", "World powers", "the statement").
+    pub text: String,
+    /// Where that mention lies in the original text.
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// A sentence with at least one stance, its speaker and the speaker's actor codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    /// Where the sentence lies in the original text.
+    #[serde(flatten)]
+    pub span: Span,
+    /// The sentence text, exactly `text[start..end]`.
+    pub text: String,
+    /// The speaker mention, or `None` when the sentence is not attributed to anyone.
+    pub speaker: Option<Speaker>,
+    /// Actor codes of the speaker in order of mention (`["USA", "RUS", "EU"]`); empty for
+    /// generic or unknown speakers.
+    pub actors: Vec<String>,
+    /// The stances, ordered by label order of the rule pack and then by position.
+    pub stances: Vec<Stance>,
+}
+
+impl Statement {
+    /// The labels of this statement, in order, without repeats.
+    pub fn labels(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for s in &self.stances {
+            if !out.contains(&s.label.as_str()) {
+                out.push(&s.label);
+            }
+        }
+        out
+    }
+
+    /// The ids of the rules that made this statement, in order, without repeats.
+    pub fn rule_ids(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for s in &self.stances {
+            if !out.contains(&s.rule.as_str()) {
+                out.push(&s.rule);
+            }
+        }
+        out
+    }
+}
+
+/// Why an article could not be classified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleError {
+    /// A short machine-readable kind: `json`, `io`, `utf8`, `missing-field`, `binary`, ...
+    pub kind: String,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// The 1-based input line, for JSON Lines input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// One line of JSON Lines output: an article's id, its statements, and an error if it could not
+/// be read. Metadata fields of the input (`title`, `date`, `url`) are passed through.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleResult {
+    /// The article id.
+    pub id: String,
+    /// Headline, passed through from the input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Date, passed through from the input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// URL, passed through from the input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The statements, in text order.
+    pub statements: Vec<Statement>,
+    /// Why the article could not be read, or `None`.
+    pub error: Option<ArticleError>,
+}
+
+impl ArticleResult {
+    /// The result for a classified article.
+    pub fn ok(article: &Article, statements: Vec<Statement>) -> Self {
+        ArticleResult {
+            id: article.id.clone(),
+            title: article.title.clone(),
+            date: article.date.clone(),
+            url: article.url.clone(),
+            statements,
+            error: None,
+        }
+    }
+
+    /// The result for an article that could not be read.
+    pub fn failed(id: impl Into<String>, error: ArticleError) -> Self {
+        ArticleResult {
+            id: id.into(),
+            title: None,
+            date: None,
+            url: None,
+            statements: Vec::new(),
+            error: Some(error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_index_maps_bytes_to_chars() {
+        let text = "Stéphane “urges” é";
+        let idx = CharIndex::new(text);
+        for (ci, (bi, _)) in text.char_indices().enumerate() {
+            assert_eq!(idx.char_of(bi), ci, "byte {bi}");
+        }
+        assert_eq!(idx.char_of(text.len()), text.chars().count());
+    }
+
+    #[test]
+    fn char_index_ascii_is_identity() {
+        let idx = CharIndex::new("plain ascii");
+        assert_eq!(idx.span(2, 7), Span { start: 2, end: 7, char_start: 2, char_end: 7 });
+    }
+
+    #[test]
+    fn statement_serialises_to_the_contract() {
+        let span = Span { start: 0, end: 3, char_start: 0, char_end: 3 };
+        let st = Statement {
+            span,
+            text: "abc".into(),
+            speaker: None,
+            actors: vec!["UN".into()],
+            stances: vec![Stance {
+                label: "concern".into(),
+                rule: "concern.x".into(),
+                cameo: Some("012".into()),
+                span,
+                text: "abc".into(),
+            }],
+        };
+        let v = serde_json::to_value(&st).unwrap();
+        let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(
+            keys,
+            ["actors", "char_end", "char_start", "end", "speaker", "stances", "start", "text"]
+        );
+        let stance = &v["stances"][0];
+        assert_eq!(stance["label"], "concern");
+        assert_eq!(stance["rule"], "concern.x");
+        assert_eq!(stance["start"], 0);
+    }
+}
