@@ -88,7 +88,7 @@ impl<'a> Document<'a> {
             tokenize(text, start, end, &mut tokens);
             sentences.push(SentenceInfo { start, end, paragraph, tokens: first..tokens.len() });
         }
-        mark_quotes(&mut tokens, &sentences);
+        mark_quotes(text, &mut tokens, &sentences);
         Document { text, tokens, sentences }
     }
 
@@ -100,6 +100,7 @@ impl<'a> Document<'a> {
 
 /// Sets `in_quote` on every token between quote marks. A quote may span sentences of one
 /// paragraph; an unbalanced quote is closed at the end of its paragraph.
-fn mark_quotes(tokens: &mut [Token], sentences: &[SentenceInfo]) {
-    token::mark_quotes(tokens, sentences)
+/// `text` is the original text, needed to tell `“` from `”` (both fold to `"`).
+fn mark_quotes(text: &str, tokens: &mut [Token], sentences: &[SentenceInfo]) {
+    token::mark_quotes(text, tokens, sentences)
 }

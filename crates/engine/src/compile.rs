@@ -1,0 +1,522 @@
+//! The typed AST of all rule files to a [`RuleSet`]: resolves labels, lexicons, lemmas and
+//! actors, checks ids and aliases, and compiles patterns to token automata ([`Node`]).
+//!
+//! Every problem of every file is collected; compilation goes on after an error so that one run
+//! reports them all.
+
+use crate::ast::{ActorDef, Item, Pattern, RuleDef, RuleFile, Spanned};
+use crate::error::RuleFileError;
+use crate::matcher::{Node, Vocab};
+use crate::text::phrase_tokens;
+use crate::LabelInfo;
+use std::collections::{HashMap, HashSet};
+
+/// The widest gap a pattern may ask for; wider gaps make rules that match anything.
+pub(crate) const MAX_GAP: u32 = 12;
+/// How deep lexicons may refer to each other before it is taken as a cycle.
+const MAX_LEXICON_DEPTH: usize = 32;
+
+/// Whether a compiled rule is a stance rule or a shared guard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RuleKind {
+    /// A `rule` block.
+    Stance,
+    /// A `guard` block.
+    Guard,
+}
+
+/// An embedded `expect` or `reject` example.
+#[derive(Debug, Clone)]
+pub(crate) struct Example {
+    /// The example without `[[ ]]`.
+    pub text: String,
+    /// The marked evidence, as a byte range of `text`.
+    pub marked: Option<(usize, usize)>,
+    /// `expect` (true) or `reject` (false).
+    pub expect: bool,
+    /// 1-based line in the rule file.
+    pub line: usize,
+}
+
+/// A compiled rule or shared guard.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledRule {
+    pub id: String,
+    pub kind: RuleKind,
+    pub labels: Vec<usize>,
+    pub patterns: Vec<Node>,
+    pub guards: Vec<Node>,
+    /// Token ids of which any match must contain one; `None` when the rule must always be tried.
+    pub anchors: Option<Vec<u32>>,
+    pub examples: Vec<Example>,
+    pub path: String,
+}
+
+/// An actor of the dictionaries.
+#[derive(Debug, Clone)]
+pub(crate) struct ActorInfo {
+    pub code: String,
+    pub cameo: Option<String>,
+}
+
+/// What a mention found in text refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MentionKind {
+    /// An actor alias or person: has an actor.
+    Actor(usize),
+    /// A generic speaker ("world powers"): no actor code.
+    Generic,
+    /// A pronoun or document that carries the speaker of an earlier sentence.
+    Carry,
+    /// A role or office that speaks for a state named in context.
+    Office,
+}
+
+/// One alias, as token ids.
+#[derive(Debug, Clone)]
+pub(crate) struct Alias {
+    pub tokens: Vec<u32>,
+    pub kind: MentionKind,
+    /// For short all-capital aliases ("US", "UN"): the exact surface the text must have.
+    pub exact: Option<String>,
+}
+
+/// Attribution cue patterns by kind.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Cues {
+    pub speech: Vec<Node>,
+    pub source: Vec<Node>,
+    pub carry: Vec<Node>,
+    pub generic: Vec<Node>,
+    pub office: Vec<Node>,
+}
+
+/// Everything compiled from the rule files.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Compiled {
+    pub labels: Vec<LabelInfo>,
+    pub rules: Vec<CompiledRule>,
+    pub vocab: Vocab,
+    pub actors: Vec<ActorInfo>,
+    pub aliases: Vec<Alias>,
+    pub cues: Cues,
+}
+
+struct Ctx<'a> {
+    files: &'a [RuleFile],
+    errors: Vec<RuleFileError>,
+    label_ix: HashMap<String, usize>,
+    lemmas: HashMap<String, Vec<String>>,
+    lexicons: HashMap<String, (usize, &'a Spanned<Pattern>)>,
+    used_lexicons: HashSet<String>,
+    out: Compiled,
+}
+
+impl<'a> Ctx<'a> {
+    fn err(&mut self, file: usize, span: (usize, usize), msg: impl Into<String>) -> &mut RuleFileError {
+        let f = &self.files[file];
+        self.errors.push(RuleFileError::at(&f.path, &f.source, span.0, span.1, msg));
+        let last = self.errors.len() - 1;
+        &mut self.errors[last]
+    }
+}
+
+/// Compiles parsed files; returns every error found.
+pub(crate) fn compile(files: &[RuleFile]) -> Result<Compiled, Vec<RuleFileError>> {
+    let mut cx = Ctx {
+        files,
+        errors: Vec::new(),
+        label_ix: HashMap::new(),
+        lemmas: HashMap::new(),
+        lexicons: HashMap::new(),
+        used_lexicons: HashSet::new(),
+        out: Compiled::default(),
+    };
+    collect_definitions(&mut cx);
+    let mut seen_ids: HashMap<String, ()> = HashMap::new();
+    let mut seen_aliases: HashMap<String, String> = HashMap::new();
+    for (fi, file) in files.iter().enumerate() {
+        for item in &file.items {
+            match item {
+                Item::Rule(def) => compile_rule(&mut cx, fi, def, RuleKind::Stance, &mut seen_ids),
+                Item::Guard(def) => compile_rule(&mut cx, fi, def, RuleKind::Guard, &mut seen_ids),
+                Item::Actor(def) => compile_actor(&mut cx, fi, def, &mut seen_aliases),
+                Item::Cue { kind, pattern } => compile_cue(&mut cx, fi, kind, pattern, &mut seen_aliases),
+                _ => {}
+            }
+        }
+    }
+    if cx.out.labels.is_empty() && cx.errors.is_empty() && !files.is_empty() {
+        let f = &files[0];
+        cx.errors.push(RuleFileError::at(&f.path, &f.source, 0, 0, "no `label` is defined in any rule file"));
+    }
+    if cx.errors.is_empty() {
+        Ok(cx.out)
+    } else {
+        Err(cx.errors)
+    }
+}
+
+/// First pass: labels, lemmas and lexicon names, so later items may use them in any order.
+fn collect_definitions(cx: &mut Ctx) {
+    for (fi, file) in cx.files.iter().enumerate() {
+        for item in &file.items {
+            match item {
+                Item::Label { name, cameo, plover, description } => {
+                    if cx.label_ix.contains_key(&name.node) {
+                        cx.err(fi, name.span, format!("label `{}` is defined twice", name.node));
+                        continue;
+                    }
+                    cx.label_ix.insert(name.node.clone(), cx.out.labels.len());
+                    cx.out.labels.push(LabelInfo {
+                        name: name.node.clone(),
+                        cameo: cameo.clone(),
+                        plover: plover.clone(),
+                        description: description.clone(),
+                    });
+                }
+                Item::Lemma { base, forms } => {
+                    let key = crate::text::fold(&base.node);
+                    if cx.lemmas.contains_key(&key) {
+                        cx.err(fi, base.span, format!("lemma `{}` is defined twice", base.node));
+                    }
+                    let mut all = vec![base.node.clone()];
+                    all.extend(forms.iter().cloned());
+                    cx.lemmas.insert(key, all);
+                }
+                Item::Lexicon { name, pattern } => {
+                    if cx.lexicons.contains_key(&name.node) {
+                        cx.err(fi, name.span, format!("lexicon `{}` is defined twice", name.node));
+                    }
+                    cx.lexicons.insert(name.node.clone(), (fi, pattern));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn compile_rule(cx: &mut Ctx, fi: usize, def: &RuleDef, kind: RuleKind, seen: &mut HashMap<String, ()>) {
+    if seen.insert(def.id.node.clone(), ()).is_some() {
+        cx.err(fi, def.id.span, format!("rule id `{}` is used twice", def.id.node));
+    }
+    let mut labels = Vec::new();
+    for l in &def.labels {
+        match cx.label_ix.get(&l.node) {
+            Some(&i) => labels.push(i),
+            None => unknown_label(cx, fi, l),
+        }
+    }
+    if def.labels.is_empty() {
+        cx.err(fi, def.id.span, format!("`{}` has no `label`", def.id.node));
+    }
+    if def.matches.is_empty() {
+        cx.err(fi, def.id.span, format!("`{}` has no `match` pattern", def.id.node));
+    }
+    let patterns: Vec<Node> = def.matches.iter().map(|p| compile_pattern(cx, fi, p, 0)).collect();
+    let guards = def.guards.iter().map(|p| compile_pattern(cx, fi, p, 0)).collect();
+    let anchors = anchors_of(&patterns);
+    let mut examples = Vec::new();
+    for (e, expect) in def.expects.iter().map(|e| (e, true)).chain(def.rejects.iter().map(|e| (e, false))) {
+        match parse_example(&e.node) {
+            Ok((text, marked)) => {
+                let line = line_of(&cx.files[fi].source, e.span.0);
+                examples.push(Example { text, marked, expect, line });
+            }
+            Err(msg) => {
+                cx.err(fi, e.span, msg);
+            }
+        }
+    }
+    let path = cx.files[fi].path.clone();
+    cx.out.rules.push(CompiledRule { id: def.id.node.clone(), kind, labels, patterns, guards, anchors, examples, path });
+}
+
+fn unknown_label(cx: &mut Ctx, fi: usize, l: &Spanned<String>) {
+    let names: Vec<String> = cx.out.labels.iter().map(|x| x.name.clone()).collect();
+    let hint = closest(&l.node, names.iter().map(String::as_str));
+    let e = cx.err(fi, l.span, format!("unknown label `{}`", l.node));
+    *e = e.clone().with_help(match hint {
+        Some(h) => format!("did you mean `{h}`? labels are: {}", names.join(", ")),
+        None => format!("labels are: {}", names.join(", ")),
+    });
+}
+
+fn line_of(source: &str, pos: usize) -> usize {
+    source[..pos.min(source.len())].matches('\n').count() + 1
+}
+
+/// Splits `[[evidence]]` out of an example.
+pub(crate) fn parse_example(raw: &str) -> Result<(String, Option<(usize, usize)>), String> {
+    match (raw.find("[["), raw.find("]]")) {
+        (None, None) => Ok((raw.to_string(), None)),
+        (Some(a), Some(b)) if a < b => {
+            let text = format!("{}{}{}", &raw[..a], &raw[a + 2..b], &raw[b + 2..]);
+            if text.contains("[[") || text.contains("]]") {
+                return Err("an example may mark only one `[[evidence]]` span".into());
+            }
+            Ok((text, Some((a, b - 2))))
+        }
+        _ => Err("unbalanced `[[` `]]` in example".into()),
+    }
+}
+
+/// Compiles one pattern, inlining lexicons and expanding lemmas.
+fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) -> Node {
+    match &p.node {
+        Pattern::Word(w) | Pattern::Phrase(w) => {
+            let toks = phrase_tokens(w);
+            if toks.is_empty() {
+                cx.err(fi, p.span, "empty phrase: it has no word to match");
+                return Node::Seq(Vec::new());
+            }
+            let mut nodes: Vec<Node> = toks.iter().map(|t| Node::Tok(cx.out.vocab.intern(t))).collect();
+            if nodes.len() == 1 { nodes.remove(0) } else { Node::Seq(nodes) }
+        }
+        Pattern::Prefix(stem) => Node::Prefix(crate::text::fold(stem)),
+        Pattern::Lemma(words) => {
+            let mut alts = Vec::new();
+            for w in words {
+                match cx.lemmas.get(&crate::text::fold(&w.node)).cloned() {
+                    Some(forms) => {
+                        for f in forms {
+                            let toks = phrase_tokens(&f);
+                            let ids: Vec<Node> = toks.iter().map(|t| Node::Tok(cx.out.vocab.intern(t))).collect();
+                            alts.push(if ids.len() == 1 { ids.into_iter().next().unwrap_or(Node::Seq(Vec::new())) } else { Node::Seq(ids) });
+                        }
+                    }
+                    None => {
+                        let e = cx.err(fi, w.span, format!("unknown lemma `{}`", w.node));
+                        *e = e.clone().with_help(format!(
+                            "add a line `lemma {} = FORMS...` to rules/inflections.rules, or quote the word to match it literally",
+                            w.node
+                        ));
+                    }
+                }
+            }
+            Node::Alt(alts)
+        }
+        Pattern::Lexicon(name) => {
+            cx.used_lexicons.insert(name.clone());
+            match cx.lexicons.get(name).copied() {
+                Some(_) if depth >= MAX_LEXICON_DEPTH => {
+                    cx.err(fi, p.span, format!("lexicon `@{name}` refers to itself (directly or through others)"));
+                    Node::Seq(Vec::new())
+                }
+                Some((lfi, pat)) => compile_pattern(cx, lfi, pat, depth + 1),
+                None => {
+                    let names: Vec<String> = cx.lexicons.keys().cloned().collect();
+                    let hint = closest(name, names.iter().map(String::as_str));
+                    let e = cx.err(fi, p.span, format!("unknown lexicon `@{name}`"));
+                    if let Some(h) = hint {
+                        *e = e.clone().with_help(format!("did you mean `@{h}`?"));
+                    }
+                    Node::Seq(Vec::new())
+                }
+            }
+        }
+        Pattern::Seq(items) => Node::Seq(items.iter().map(|i| compile_pattern(cx, fi, i, depth)).collect()),
+        Pattern::Alt(items) => Node::Alt(items.iter().map(|i| compile_pattern(cx, fi, i, depth)).collect()),
+        Pattern::Optional(inner) => Node::Opt(Box::new(compile_pattern(cx, fi, inner, depth))),
+        Pattern::Gap(lo, hi) => {
+            if lo > hi {
+                cx.err(fi, p.span, format!("gap `~{lo}..{hi}`: the lower bound is above the upper one"));
+            } else if *hi > MAX_GAP {
+                let e = cx.err(fi, p.span, format!("gap `~{lo}..{hi}` is wider than the limit of {MAX_GAP} tokens"));
+                *e = e.clone().with_help("a wide gap matches almost anything; split the rule or name the words in between");
+            }
+            Node::Gap(*lo, (*hi).min(MAX_GAP))
+        }
+    }
+}
+
+/// Token ids of which every match of some pattern must contain one.
+fn anchors_of(patterns: &[Node]) -> Option<Vec<u32>> {
+    let mut all = Vec::new();
+    for p in patterns {
+        all.extend(p.required()?);
+    }
+    all.sort_unstable();
+    all.dedup();
+    Some(all)
+}
+
+fn compile_actor(cx: &mut Ctx, fi: usize, def: &ActorDef, seen: &mut HashMap<String, String>) {
+    if cx.out.actors.iter().any(|a| a.code == def.code.node) {
+        cx.err(fi, def.code.span, format!("actor code `{}` is defined twice", def.code.node));
+        return;
+    }
+    if let Some(k) = &def.kind {
+        if !["state", "body", "group"].contains(&k.node.as_str()) {
+            let e = cx.err(fi, k.span, format!("unknown actor kind `{}`", k.node));
+            *e = e.clone().with_help("kinds are: state, body, group");
+        }
+    }
+    let ix = cx.out.actors.len();
+    cx.out.actors.push(ActorInfo { code: def.code.node.clone(), cameo: def.cameo.clone() });
+    let names = def.aliases.iter().chain(def.people.iter().flat_map(|p| p.names.iter()));
+    for alias in names {
+        add_alias(cx, fi, alias, MentionKind::Actor(ix), &def.code.node, seen);
+    }
+}
+
+fn add_alias(
+    cx: &mut Ctx,
+    fi: usize,
+    alias: &Spanned<String>,
+    kind: MentionKind,
+    owner: &str,
+    seen: &mut HashMap<String, String>,
+) {
+    let toks = phrase_tokens(&alias.node);
+    if toks.is_empty() {
+        cx.err(fi, alias.span, "empty alias");
+        return;
+    }
+    let exact = is_exact_case(&alias.node).then(|| alias.node.clone());
+    let key = format!("{}{}", toks.join(" "), if exact.is_some() { " #exact" } else { "" });
+    if let Some(prev) = seen.get(&key) {
+        if prev != owner {
+            let e = cx.err(fi, alias.span, format!("alias \"{}\" already names `{prev}`", alias.node));
+            *e = e.clone().with_help("an alias may name only one actor; drop one or make it more specific");
+        }
+        return;
+    }
+    seen.insert(key, owner.to_string());
+    let tokens = toks.iter().map(|t| cx.out.vocab.intern(t)).collect();
+    cx.out.aliases.push(Alias { tokens, kind, exact });
+}
+
+/// Short all-capital aliases ("US", "UN", "AU") only match that exact case.
+fn is_exact_case(alias: &str) -> bool {
+    let n = alias.chars().count();
+    (2..=4).contains(&n) && alias.chars().all(|c| c.is_ascii_uppercase())
+}
+
+fn compile_cue(
+    cx: &mut Ctx,
+    fi: usize,
+    kind: &Spanned<String>,
+    pattern: &Spanned<Pattern>,
+    seen: &mut HashMap<String, String>,
+) {
+    let node = compile_pattern(cx, fi, pattern, 0);
+    let mention = match kind.node.as_str() {
+        "speech" => return cx.out.cues.speech.push(node),
+        "source" => return cx.out.cues.source.push(node),
+        "carry" => MentionKind::Carry,
+        "generic" => MentionKind::Generic,
+        "office" => MentionKind::Office,
+        other => {
+            let e = cx.err(fi, kind.span, format!("unknown cue kind `{other}`"));
+            *e = e.clone().with_help("cue kinds are: speech, source, carry, generic, office");
+            return;
+        }
+    };
+    // Mention cues made only of fixed phrases become aliases (longest-match with the actors);
+    // patterns with gaps, prefixes or optionals stay patterns.
+    match node.phrases() {
+        Some(phrases) => {
+            for toks in phrases {
+                let key = toks.iter().map(|&t| cx.out.vocab.word(t).to_string()).collect::<Vec<_>>().join(" ");
+                if let Some(prev) = seen.get(&key) {
+                    let e = cx.err(fi, pattern.span, format!("\"{key}\" is already an alias of `{prev}`"));
+                    *e = e.clone().with_help("a mention may be an actor alias or a cue, not both");
+                    continue;
+                }
+                seen.insert(key, format!("cue {}", kind.node));
+                cx.out.aliases.push(Alias { tokens: toks, kind: mention, exact: None });
+            }
+        }
+        None => match mention {
+            MentionKind::Carry => cx.out.cues.carry.push(node),
+            MentionKind::Generic => cx.out.cues.generic.push(node),
+            _ => cx.out.cues.office.push(node),
+        },
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
+pub(crate) fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_file;
+
+    fn errors(src: &str) -> Vec<String> {
+        let files = vec![parse_file("t.rules", src).expect("parses")];
+        match compile(&files) {
+            Ok(_) => Vec::new(),
+            Err(es) => es.iter().map(|e| format!("{}:{} {}", e.line, e.col, e.message)).collect(),
+        }
+    }
+
+    const LABELS: &str = "label restraint\nlabel ceasefire\n";
+
+    #[test]
+    fn semantic_errors_are_all_reported_with_positions() {
+        let src = format!(
+            "{LABELS}rule a.b {{\n  label restrain\n  match lemma(flarp) @NOPE\n}}\nrule a.b {{ label ceasefire match ~5..2 x }}\nactor US \"A\" {{ alias \"Foo\" }}\nactor UK \"B\" {{ alias \"foo\" }}\ncue nonsense x\n"
+        );
+        let got = errors(&src);
+        let want = [
+            "4:9 unknown label `restrain`",
+            "5:15 unknown lemma `flarp`",
+            "5:22 unknown lexicon `@NOPE`",
+            "7:6 rule id `a.b` is used twice",
+            "7:34 gap `~5..2`: the lower bound is above the upper one",
+            "9:22 alias \"foo\" already names `US`",
+            "10:5 unknown cue kind `nonsense`",
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn did_you_mean() {
+        let files = vec![parse_file("t.rules", &format!("{LABELS}rule a.b {{ label restrain match x }}")).unwrap()];
+        let errs = compile(&files).unwrap_err();
+        assert_eq!(errs[0].help.as_deref().map(|h| h.starts_with("did you mean `restraint`?")), Some(true));
+    }
+
+    #[test]
+    fn lexicon_cycles_are_errors_not_hangs() {
+        let got = errors(&format!("{LABELS}lexicon A = @B x\nlexicon B = @A\nrule a.b {{ label restraint match @A }}"));
+        assert!(got.iter().any(|e| e.contains("refers to itself")), "{got:?}");
+    }
+
+    #[test]
+    fn examples_split_out_the_evidence() {
+        let cases: &[(&str, Result<(&str, Option<(usize, usize)>), ()>)] = &[
+            ("plain", Ok(("plain", None))),
+            ("We [[urge calm]].", Ok(("We urge calm.", Some((3, 12))))),
+            ("bad [[x", Err(())),
+            ("two [[a]] [[b]]", Err(())),
+        ];
+        for (raw, want) in cases {
+            let got = parse_example(raw);
+            let got = got.as_ref().map(|(t, m)| (t.as_str(), *m)).map_err(|_| ());
+            assert_eq!(got, *want, "{raw}");
+        }
+    }
+}

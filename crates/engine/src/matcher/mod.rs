@@ -1,0 +1,330 @@
+//! Token-pattern matching: the compiled pattern automaton ([`Node`]), the interned vocabulary
+//! ([`Vocab`]), a sentence's token view ([`View`]) and the leftmost-longest search.
+//!
+//! Semantics (documented for rule authors in docs/rule-language.md):
+//! - patterns see the tokens of one sentence with quote marks removed;
+//! - at one start token the longest match wins; after a match the search goes on at its end
+//!   (leftmost-longest, non-overlapping), as aho-corasick's `MatchKind::LeftmostLongest`;
+//! - a match never has zero length;
+//! - guards are searched at every start (overlapping), and block any match they overlap.
+//!
+//! The matcher knows nothing of labels or speakers: [`crate::RuleSet`] decides what a match means.
+
+use crate::text::{Document, TokenKind};
+use std::collections::HashMap;
+
+/// Id of a folded token that no rule names.
+pub(crate) const UNKNOWN: u32 = u32::MAX;
+
+/// The folded tokens named by the rules, interned to ids.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Vocab {
+    ids: HashMap<String, u32>,
+    words: Vec<String>,
+}
+
+impl Vocab {
+    /// The id of `word`, added if new.
+    pub fn intern(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.ids.insert(word.to_string(), id);
+        self.words.push(word.to_string());
+        id
+    }
+
+    /// The id of `word`, or [`UNKNOWN`].
+    pub fn get(&self, word: &str) -> u32 {
+        self.ids.get(word).copied().unwrap_or(UNKNOWN)
+    }
+
+    /// The word of an id.
+    pub fn word(&self, id: u32) -> &str {
+        self.words.get(id as usize).map_or("", String::as_str)
+    }
+}
+
+/// A compiled pattern over token ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Node {
+    /// One token.
+    Tok(u32),
+    /// Any token starting with this folded stem.
+    Prefix(String),
+    /// In a row.
+    Seq(Vec<Node>),
+    /// Any one of.
+    Alt(Vec<Node>),
+    /// The node or nothing.
+    Opt(Box<Node>),
+    /// Between a and b tokens of any kind.
+    Gap(u32, u32),
+}
+
+impl Node {
+    /// Token ids of which every match contains at least one, or `None` if there is no such set
+    /// (a prefix, an optional, a gap).
+    pub fn required(&self) -> Option<Vec<u32>> {
+        match self {
+            Node::Tok(id) => Some(vec![*id]),
+            Node::Prefix(_) | Node::Opt(_) | Node::Gap(..) => None,
+            Node::Seq(items) => items.iter().filter_map(Node::required).min_by_key(Vec::len),
+            Node::Alt(items) => {
+                let mut all = Vec::new();
+                for i in items {
+                    all.extend(i.required()?);
+                }
+                Some(all)
+            }
+        }
+    }
+
+    /// The fixed token sequences this node matches, if it is only phrases and alternatives.
+    pub fn phrases(&self) -> Option<Vec<Vec<u32>>> {
+        match self {
+            Node::Tok(id) => Some(vec![vec![*id]]),
+            Node::Alt(items) => {
+                let mut all = Vec::new();
+                for i in items {
+                    all.extend(i.phrases()?);
+                }
+                Some(all)
+            }
+            Node::Seq(items) => {
+                let mut acc = vec![Vec::new()];
+                for i in items {
+                    let ps = i.phrases()?;
+                    if acc.len() * ps.len() > 64 {
+                        return None;
+                    }
+                    acc = acc.iter().flat_map(|a| ps.iter().map(move |p| [a.clone(), p.clone()].concat())).collect();
+                }
+                Some(acc)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The tokens of one sentence as the matcher sees them: quote marks removed, ids resolved.
+#[derive(Debug)]
+pub(crate) struct View<'d> {
+    /// The document.
+    pub doc: &'d Document<'d>,
+    /// Token ids, one per visible token.
+    pub ids: Vec<u32>,
+    /// For each visible token, its index in `doc.tokens`.
+    pub idx: Vec<usize>,
+}
+
+impl<'d> View<'d> {
+    /// The view of sentence `s` of `doc`.
+    pub fn new(doc: &'d Document<'d>, s: usize, vocab: &Vocab) -> Self {
+        let range = doc.sentences[s].tokens.clone();
+        let mut ids = Vec::with_capacity(range.len());
+        let mut idx = Vec::with_capacity(range.len());
+        for i in range {
+            let t = &doc.tokens[i];
+            if t.kind != TokenKind::Quote {
+                ids.push(vocab.get(&t.folded));
+                idx.push(i);
+            }
+        }
+        View { doc, ids, idx }
+    }
+
+    /// A view of a whole text made of one sentence per `Document` sentence is not needed;
+    /// this returns the number of visible tokens.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// The folded form of visible token `p`.
+    pub fn folded(&self, p: usize) -> &str {
+        &self.doc.tokens[self.idx[p]].folded
+    }
+
+    /// The byte range in the original text of visible tokens `s..e`.
+    pub fn bytes(&self, s: usize, e: usize) -> (usize, usize) {
+        (self.doc.tokens[self.idx[s]].start, self.doc.tokens[self.idx[e - 1]].end)
+    }
+
+    /// True if the visible token `p` is inside a quotation.
+    pub fn in_quote(&self, p: usize) -> bool {
+        self.doc.tokens[self.idx[p]].in_quote
+    }
+}
+
+/// Pushes every end position of a match of `node` starting at `pos`.
+fn ends(node: &Node, v: &View, pos: usize, out: &mut Vec<usize>) {
+    match node {
+        Node::Tok(id) => {
+            if pos < v.len() && v.ids[pos] == *id {
+                out.push(pos + 1);
+            }
+        }
+        Node::Prefix(stem) => {
+            if pos < v.len() && v.folded(pos).starts_with(stem.as_str()) {
+                out.push(pos + 1);
+            }
+        }
+        Node::Gap(lo, hi) => {
+            let last = (pos + *hi as usize).min(v.len());
+            out.extend((pos + *lo as usize)..=last);
+        }
+        Node::Opt(inner) => {
+            out.push(pos);
+            ends(inner, v, pos, out);
+        }
+        Node::Alt(items) => {
+            for i in items {
+                ends(i, v, pos, out);
+            }
+        }
+        Node::Seq(items) => {
+            let mut cur = vec![pos];
+            for item in items {
+                let mut next = Vec::new();
+                for &p in &cur {
+                    ends(item, v, p, &mut next);
+                }
+                next.sort_unstable();
+                next.dedup();
+                if next.is_empty() {
+                    return;
+                }
+                cur = next;
+            }
+            out.extend(cur);
+        }
+    }
+}
+
+/// The longest non-empty match of any of `patterns` starting at `pos`.
+pub(crate) fn longest_at(patterns: &[Node], v: &View, pos: usize) -> Option<usize> {
+    let mut buf = Vec::new();
+    for p in patterns {
+        ends(p, v, pos, &mut buf);
+    }
+    buf.into_iter().filter(|&e| e > pos).max()
+}
+
+/// Leftmost-longest, non-overlapping matches of `patterns`, as visible-token ranges.
+pub(crate) fn find_all(patterns: &[Node], v: &View) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < v.len() {
+        match longest_at(patterns, v, pos) {
+            Some(end) => {
+                out.push((pos, end));
+                pos = end;
+            }
+            None => pos += 1,
+        }
+    }
+    out
+}
+
+/// The longest match at every start (overlapping), for guards.
+pub(crate) fn find_overlapping(patterns: &[Node], v: &View) -> Vec<(usize, usize)> {
+    (0..v.len()).filter_map(|p| longest_at(patterns, v, p).map(|e| (p, e))).collect()
+}
+
+/// True if the token ranges share at least one token.
+pub(crate) fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::phrase_tokens;
+
+    /// Builds nodes from a tiny notation: words, `a|b` alternatives of single words, `x?`,
+    /// `~lo..hi`, `st*`.
+    fn compile(pattern: &str, vocab: &mut Vocab) -> Node {
+        let items = pattern
+            .split_whitespace()
+            .map(|w| {
+                if let Some(g) = w.strip_prefix('~') {
+                    let (lo, hi) = g.split_once("..").unwrap();
+                    Node::Gap(lo.parse().unwrap(), hi.parse().unwrap())
+                } else if let Some(o) = w.strip_suffix('?') {
+                    Node::Opt(Box::new(Node::Tok(vocab.intern(o))))
+                } else if let Some(p) = w.strip_suffix('*') {
+                    Node::Prefix(p.to_string())
+                } else if w.contains('|') {
+                    Node::Alt(w.split('|').map(|x| Node::Tok(vocab.intern(x))).collect())
+                } else {
+                    let toks: Vec<Node> = phrase_tokens(w).iter().map(|t| Node::Tok(vocab.intern(t))).collect();
+                    Node::Seq(toks)
+                }
+            })
+            .collect();
+        Node::Seq(items)
+    }
+
+    fn run(pattern: &str, text: &str) -> Vec<String> {
+        let mut vocab = Vocab::default();
+        let node = compile(pattern, &mut vocab);
+        let doc = Document::analyse(text);
+        let mut out = Vec::new();
+        for s in 0..doc.sentences.len() {
+            let v = View::new(&doc, s, &vocab);
+            for (a, b) in find_all(std::slice::from_ref(&node), &v) {
+                let (x, y) = v.bytes(a, b);
+                out.push(text[x..y].to_string());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn matcher_semantics() {
+        // (pattern, text, evidence of every match)
+        let cases: &[(&str, &str, &[&str])] = &[
+            ("exercise restraint", "Both sides must exercise restraint.", &["exercise restraint"]),
+            ("exercise restraint", "They EXERCISE Restraint", &["EXERCISE Restraint"]),
+            ("exercise maximum? restraint", "exercise maximum restraint", &["exercise maximum restraint"]),
+            ("exercise maximum? restraint", "exercise restraint", &["exercise restraint"]),
+            ("respect ~0..3 ceasefire", "respect the ceasefire", &["respect the ceasefire"]),
+            ("respect ~0..3 ceasefire", "respect fully and in good faith the ceasefire", &[]),
+            ("respect ~0..3 ceasefire", "respect the existing ceasefire and the ceasefire", &["respect the existing ceasefire"]),
+            ("escalat*", "avoid escalating tensions", &["escalating"]),
+            ("de-escalate", "urges both sides to de-escalate", &["de-escalate"]),
+            ("de-escalate", "urges both sides to deescalate", &[]),
+            ("cease-fire", "a cease-fire now", &["cease-fire"]),
+            ("expressed concern", "expressed “concern” over", &["expressed “concern"]),
+            ("calm|restraint", "calm and restraint", &["calm", "restraint"]),
+            ("stéphane", "Stephane said", &["Stephane"]),
+            ("restraint ~0..2", "restraint now please", &["restraint now please"]),
+        ];
+        for (pattern, text, want) in cases {
+            assert_eq!(run(pattern, text), *want, "{pattern} on {text}");
+        }
+    }
+
+    #[test]
+    fn gaps_never_cross_sentences() {
+        assert!(run("respect ~0..6 ceasefire", "We respect them. The ceasefire broke.").is_empty());
+    }
+
+    #[test]
+    fn required_anchors() {
+        let mut vocab = Vocab::default();
+        let n = compile("exercise maximum? restraint", &mut vocab);
+        assert_eq!(n.required().map(|v| v.len()), Some(1));
+        let n = compile("escalat* ~0..2", &mut vocab);
+        assert_eq!(n.required(), None);
+    }
+
+    #[test]
+    fn overlap_is_sharing_a_token() {
+        let cases = [((0, 2), (1, 3), true), ((0, 2), (2, 4), false), ((3, 4), (0, 9), true)];
+        for (a, b, want) in cases {
+            assert_eq!(overlaps(a, b), want, "{a:?} {b:?}");
+        }
+    }
+}

@@ -1,0 +1,545 @@
+//! Tokens: how a sentence's text, and a rule phrase, become a stream of [`Token`]s, and which
+//! tokens lie inside quotations.
+//!
+//! It owns the tokenisation rules listed in the module docs of [`super`] (words with inner
+//! apostrophes and dots, hyphenated words split and `joined`, possessive `'s`, numbers, quote
+//! marks, punctuation runs, invisible characters ignored) and the quote tracking of
+//! [`mark_quotes`]. [`phrase_tokens`] runs the very same tokenizer, so rules and text agree.
+
+use super::normalize::{
+    abbreviation, fold, is_apostrophe, is_dotted_acronym, is_hyphen, is_ignorable, is_initial,
+    is_quote_char, is_space, is_word_char, Abbrev,
+};
+use super::{SentenceInfo, Token, TokenKind};
+
+/// Appends the tokens of `text[start..end]` to `out`; every span is a byte range into `text`.
+/// A range that is out of bounds or not on character boundaries is narrowed to one that is.
+pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
+    let end = floor_boundary(text, end.min(text.len()));
+    let start = floor_boundary(text, start.min(end));
+    let chars: Vec<(usize, char)> =
+        text[start..end].char_indices().map(|(i, c)| (start + i, c)).collect();
+    let mut tokenizer = Tokenizer { text, chars: &chars, end, first: out.len(), out, join: false };
+    let mut i = 0;
+    while i < chars.len() {
+        i = tokenizer.step(i).max(i + 1);
+    }
+}
+
+/// The folded forms of the tokens of a rule phrase, by the same rules as [`tokenize`]
+/// ("Russia’s de-escalation" gives `russia` `'s` `de` `escalation`).
+pub fn phrase_tokens(phrase: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    tokenize(phrase, 0, phrase.len(), &mut tokens);
+    tokens.into_iter().map(|t| t.folded).collect()
+}
+
+/// The largest character boundary of `text` not after `i` (`i <= text.len()`).
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The state of one [`tokenize`] call.
+struct Tokenizer<'t, 'o> {
+    /// The whole original text.
+    text: &'t str,
+    /// The characters of the range being tokenised, with their byte offsets in `text`.
+    chars: &'t [(usize, char)],
+    /// One past the last byte of the range.
+    end: usize,
+    /// Where this call's tokens start in `out`.
+    first: usize,
+    /// The token list being appended to.
+    out: &'o mut Vec<Token>,
+    /// True when a joining hyphen was just dropped: the next word is `joined`.
+    join: bool,
+}
+
+impl Tokenizer<'_, '_> {
+    /// Byte offset of character `i` (or the end of the range).
+    fn byte(&self, i: usize) -> usize {
+        self.chars.get(i).map_or(self.end, |&(b, _)| b)
+    }
+
+    /// Character `i`, if inside the range.
+    fn char_at(&self, i: usize) -> Option<char> {
+        self.chars.get(i).map(|&(_, c)| c)
+    }
+
+    /// Reads the token starting at character `i`; returns the index after it.
+    fn step(&mut self, i: usize) -> usize {
+        let Some(c) = self.char_at(i) else { return i + 1 };
+        if is_space(c) {
+            return i + 1;
+        }
+        if is_word_char(c) {
+            return self.word(i);
+        }
+        let attached = self.attached_to_word(i);
+        if is_apostrophe(c) && attached && self.possessive_at(i) {
+            self.push(i, i + 2, "'s".to_string(), TokenKind::Word);
+            return i + 2;
+        }
+        if is_apostrophe(c) && attached && c != '\u{2018}' {
+            self.push(i, i + 1, "'".to_string(), TokenKind::Punct);
+            return i + 1;
+        }
+        if is_quote_char(c) {
+            self.push(i, i + 1, "\"".to_string(), TokenKind::Quote);
+            return i + 1;
+        }
+        if is_hyphen(c) && attached && self.char_at(i + 1).is_some_and(is_word_char) {
+            self.join = true;
+            return i + 1;
+        }
+        let j = self.skip_while(i + 1, |x| x == c);
+        let surface = &self.text[self.byte(i)..self.byte(j)];
+        let folded = fold(surface);
+        let folded = if folded.is_empty() { surface.to_string() } else { folded };
+        self.push(i, j, folded, TokenKind::Punct);
+        j
+    }
+
+    /// The first index at or after `i` whose character does not satisfy `pred`.
+    fn skip_while(&self, mut i: usize, pred: impl Fn(char) -> bool) -> usize {
+        while self.char_at(i).is_some_and(&pred) {
+            i += 1;
+        }
+        i
+    }
+
+    /// True when the previous token of this call is a word or number ending right at `i`.
+    fn attached_to_word(&self, i: usize) -> bool {
+        self.out.len() > self.first
+            && self.out.last().is_some_and(|t| {
+                t.end == self.byte(i) && matches!(t.kind, TokenKind::Word | TokenKind::Number)
+            })
+    }
+
+    /// True when the apostrophe at `i` starts a possessive `'s` ending a word.
+    fn possessive_at(&self, i: usize) -> bool {
+        matches!(self.char_at(i + 1), Some('s' | 'S'))
+            && !self.char_at(i + 2).is_some_and(is_word_char)
+    }
+
+    /// Reads the word or number starting at `i`; returns the index after it.
+    fn word(&mut self, i: usize) -> usize {
+        let mut j = i;
+        let mut real = i;
+        let mut numeric = true;
+        while let Some(c) = self.char_at(j) {
+            if is_ignorable(c) {
+                j += 1;
+                continue;
+            }
+            if !self.continues_word(j, c, numeric) {
+                break;
+            }
+            numeric &= c.is_numeric() || c == '.' || c == ',';
+            j += 1;
+            real = j;
+        }
+        let surface = &self.text[self.byte(i)..self.byte(real)];
+        let stripped: String = surface.chars().filter(|&c| !is_ignorable(c)).collect();
+        if self.char_at(real) == Some('.') && self.keeps_dot(&stripped, real) {
+            real += 1;
+        }
+        let kind = if numeric { TokenKind::Number } else { TokenKind::Word };
+        let folded = fold(&self.text[self.byte(i)..self.byte(real)]);
+        let folded = if folded.is_empty() { surface.to_string() } else { folded };
+        self.push(i, real, folded, kind);
+        real
+    }
+
+    /// True when `c` at `j` continues the current word: a word character, or a dot, comma
+    /// (numbers only) or apostrophe between word characters (but not a possessive `'s`).
+    fn continues_word(&self, j: usize, c: char, numeric: bool) -> bool {
+        if is_word_char(c) {
+            return true;
+        }
+        let before = j.checked_sub(1).and_then(|k| self.char_at(k));
+        let after = self.char_at(j + 1);
+        let between = before.is_some_and(is_word_char) && after.is_some_and(is_word_char);
+        match c {
+            '.' => between,
+            ',' => numeric && before.is_some_and(char::is_numeric) && after.is_some_and(char::is_numeric),
+            _ => is_apostrophe(c) && between && !self.possessive_at(j),
+        }
+    }
+
+    /// True when the dot at `dot` right after `word` belongs to it: a dotted acronym ("U.S."),
+    /// an initial ("F.") or a listed abbreviation ("Mr.", "etc.", "No." before a number).
+    fn keeps_dot(&self, word: &str, dot: usize) -> bool {
+        if self.char_at(dot + 1) == Some('.') {
+            return false;
+        }
+        match abbreviation(word) {
+            Some(Abbrev::Title | Abbrev::Final) => true,
+            Some(Abbrev::Numero) => {
+                let next = self.skip_while(dot + 1, is_space);
+                self.char_at(next).is_some_and(char::is_numeric)
+            }
+            None => is_dotted_acronym(word) || is_initial(word),
+        }
+    }
+
+    /// Appends the token of characters `i..j`.
+    fn push(&mut self, i: usize, j: usize, folded: String, kind: TokenKind) {
+        let joined = std::mem::take(&mut self.join) && matches!(kind, TokenKind::Word | TokenKind::Number);
+        self.out.push(Token {
+            start: self.byte(i),
+            end: self.byte(j),
+            folded,
+            kind,
+            in_quote: false,
+            joined,
+        });
+    }
+}
+
+/// The kind of an open quotation, by the mark that opened it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    /// `“`
+    Curly,
+    /// `„` (closed by `“` or `”`)
+    Low,
+    /// `"`
+    Straight,
+    /// `«` (closed by `»`)
+    Guillemet,
+    /// `»` (German order, closed by `«`)
+    GuillemetReversed,
+    /// `‘`, or a quoting `'` / `’` (closed by `’` / `'`)
+    Single,
+}
+
+/// Sets `in_quote` on every token between quote marks. A quote may span sentences of one
+/// paragraph; the quotes still open at the end of a paragraph are closed there. `“` `„` `«`
+/// open and `”` `»` close, a straight `"` toggles; a `‘` opens and a quoting `'` / `’` closes
+/// an open single quote (or opens one when a word follows it). An apostrophe inside or at the
+/// end of a word ("Russia’s", "don’t", "countries’") is not a quote mark, unless a word-final
+/// one closes an open single quote ("‘no’"). Quote marks themselves are not in the quote.
+pub(crate) fn mark_quotes(text: &str, tokens: &mut [Token], sentences: &[SentenceInfo]) {
+    let mut stack: Vec<Open> = Vec::new();
+    let mut paragraph = None;
+    for sentence in sentences {
+        if paragraph != Some(sentence.paragraph) {
+            stack.clear();
+            paragraph = Some(sentence.paragraph);
+        }
+        let end = sentence.tokens.end.min(tokens.len());
+        for k in sentence.tokens.start.min(end)..end {
+            let mark = text.get(tokens[k].start..tokens[k].end).and_then(|s| s.chars().next());
+            let is_mark = match (tokens[k].kind, mark) {
+                (TokenKind::Quote, Some(c)) => {
+                    quote_mark(c, &mut stack, word_follows(tokens, k));
+                    true
+                }
+                (TokenKind::Punct, Some(c)) if is_apostrophe(c) => {
+                    closes_single(tokens, k, &stack) && {
+                        close(&mut stack, |o| o == Open::Single);
+                        tokens[k].kind = TokenKind::Quote;
+                        tokens[k].folded = "\"".to_string();
+                        true
+                    }
+                }
+                _ => false,
+            };
+            tokens[k].in_quote = !is_mark && !stack.is_empty();
+        }
+    }
+}
+
+/// True when token `k + 1` is a word or number right after token `k`.
+fn word_follows(tokens: &[Token], k: usize) -> bool {
+    match (tokens.get(k), tokens.get(k + 1)) {
+        (Some(t), Some(n)) => n.start == t.end && matches!(n.kind, TokenKind::Word | TokenKind::Number),
+        _ => false,
+    }
+}
+
+/// True when the word-final apostrophe token `k` closes an open single quote: one is open,
+/// and it is not the plural possessive of "countries’ leaders" (a word ending in `s`
+/// followed by another word).
+fn closes_single(tokens: &[Token], k: usize, stack: &[Open]) -> bool {
+    if !stack.contains(&Open::Single) {
+        return false;
+    }
+    let after_s = k
+        .checked_sub(1)
+        .and_then(|p| tokens.get(p))
+        .is_some_and(|t| t.folded.ends_with('s'));
+    let word_next = tokens
+        .get(k + 1)
+        .is_some_and(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number));
+    !(after_s && word_next)
+}
+
+/// Updates the open quotations for the quote mark `c`; `word_next` tells whether a word
+/// follows it directly.
+fn quote_mark(c: char, stack: &mut Vec<Open>, word_next: bool) {
+    let double = |o: Open| matches!(o, Open::Curly | Open::Low | Open::Straight);
+    match c {
+        '\u{201C}' if stack.last() == Some(&Open::Low) => close(stack, |o| o == Open::Low),
+        '\u{201C}' => stack.push(Open::Curly),
+        '\u{201E}' | '\u{201F}' => stack.push(Open::Low),
+        '\u{201D}' => close(stack, double),
+        '"' if stack.contains(&Open::Straight) => close(stack, |o| o == Open::Straight),
+        '"' => stack.push(Open::Straight),
+        '\u{00AB}' | '\u{2039}' if stack.contains(&Open::GuillemetReversed) => {
+            close(stack, |o| o == Open::GuillemetReversed)
+        }
+        '\u{00AB}' | '\u{2039}' => stack.push(Open::Guillemet),
+        '\u{00BB}' | '\u{203A}' if stack.contains(&Open::Guillemet) => {
+            close(stack, |o| o == Open::Guillemet)
+        }
+        '\u{00BB}' | '\u{203A}' => stack.push(Open::GuillemetReversed),
+        '\u{2018}' | '\u{201A}' | '\u{201B}' => stack.push(Open::Single),
+        _ if stack.contains(&Open::Single) => close(stack, |o| o == Open::Single),
+        _ if word_next => stack.push(Open::Single),
+        _ => {}
+    }
+}
+
+/// Closes the innermost open quotation matching `which` and every quotation opened inside
+/// it; does nothing when none matches.
+fn close(stack: &mut Vec<Open>, which: impl Fn(Open) -> bool) {
+    if let Some(pos) = stack.iter().rposition(|&o| which(o)) {
+        stack.truncate(pos);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Document;
+    use super::*;
+
+    /// `folded` with `+` before joined tokens and `/n` `/p` `/q` after numbers, punctuation
+    /// and quote marks.
+    fn describe(t: &Token) -> String {
+        let kind = match t.kind {
+            TokenKind::Word => "",
+            TokenKind::Number => "/n",
+            TokenKind::Punct => "/p",
+            TokenKind::Quote => "/q",
+        };
+        format!("{}{}{}", if t.joined { "+" } else { "" }, t.folded, kind)
+    }
+
+    fn tokens(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        tokenize(text, 0, text.len(), &mut out);
+        out
+    }
+
+    const TOKEN_CASES: &[(&str, &[&str])] = &[
+        ("", &[]),
+        ("   \t\n", &[]),
+        // Hyphens.
+        ("de-escalate", &["de", "+escalate"]),
+        ("Nagorno-Karabakh", &["nagorno", "+karabakh"]),
+        ("Russia‑brokered", &["russia", "+brokered"]),
+        ("COVID-19", &["covid", "+19/n"]),
+        ("U.S.-led", &["u.s.", "+led"]),
+        ("Lt.-Col. Smith", &["lt.", "+col.", "smith"]),
+        ("a - b – c — d", &["a", "-/p", "b", "-/p", "c", "-/p", "d"]),
+        ("-5", &["-/p", "5/n"]),
+        ("well- known", &["well", "-/p", "known"]),
+        // Apostrophes and possessives.
+        ("Russia’s stance", &["russia", "'s", "stance"]),
+        ("RUSSIA'S", &["russia", "'s"]),
+        ("it’s", &["it", "'s"]),
+        ("the countries’ leaders", &["the", "countries", "'/p", "leaders"]),
+        ("don’t O'Brien", &["don't", "o'brien"]),
+        ("'Yes,' he said", &["\"/q", "yes", ",/p", "\"/q", "he", "said"]),
+        // Dotted abbreviations and full stops.
+        ("U.S. and U.N.", &["u.s.", "and", "u.n."]),
+        ("at 9 a.m. today", &["at", "9/n", "a.m.", "today"]),
+        ("the region.", &["the", "region", "./p"]),
+        ("Mr. Smith and Gen. Jones", &["mr.", "smith", "and", "gen.", "jones"]),
+        ("John F. Kennedy", &["john", "f.", "kennedy"]),
+        ("No. 10 but said no.", &["no.", "10/n", "but", "said", "no", "./p"]),
+        ("news.com", &["news.com"]),
+        ("etc...", &["etc", ".../p"]),
+        // Numbers.
+        ("3.5 percent, 1,200 troops in 2020", &["3.5/n", "percent", ",/p", "1,200/n", "troops", "in", "2020/n"]),
+        ("5%, $1.2bn", &["5/n", "%/p", ",/p", "$/p", "1.2bn"]),
+        // Quote marks and punctuation.
+        ("“Stop,” he said…", &["\"/q", "stop", ",/p", "\"/q", "he", "said", ".../p"]),
+        ("«Non» „Ja“", &["\"/q", "non", "\"/q", "\"/q", "ja", "\"/q"]),
+        ("Wait... what?!", &["wait", ".../p", "what", "?/p", "!/p"]),
+        ("!!!", &["!!!/p"]),
+        ("(ceasefire)", &["(/p", "ceasefire", ")/p"]),
+        ("\0", &["\0/p"]),
+        // Diacritics and invisible characters.
+        ("Stéphane Çavuşoğlu", &["stephane", "cavusoglu"]),
+        ("Kara\u{200B}bakh", &["karabakh"]),
+        ("de\u{00AD}escalate", &["deescalate"]),
+        ("\u{FEFF}Hello\u{2060}", &["hello"]),
+        ("e\u{0301}te\u{0301}", &["ete"]),
+    ];
+
+    #[test]
+    fn token_table() {
+        for &(input, expected) in TOKEN_CASES {
+            let got: Vec<String> = tokens(input).iter().map(describe).collect();
+            assert_eq!(got, expected, "tokenize({input:?})");
+        }
+    }
+
+    const SURFACE_CASES: &[(&str, &[&str])] = &[
+        ("Kara\u{200B}bakh’s", &["Kara\u{200B}bakh", "’s"]),
+        ("U.S.-led", &["U.S.", "led"]),
+        ("Nagorno-Karabakh", &["Nagorno", "Karabakh"]),
+        ("region.”", &["region", ".", "”"]),
+        ("Stéphane\u{200D} ", &["Stéphane"]),
+        ("a\r\nb\rc", &["a", "b", "c"]),
+        ("countries’ ", &["countries", "’"]),
+        ("Øresund — ok", &["Øresund", "—", "ok"]),
+    ];
+
+    #[test]
+    fn spans_map_back_to_the_original_text() {
+        for &(input, expected) in SURFACE_CASES {
+            let got: Vec<&str> = tokens(input).iter().map(|t| &input[t.start..t.end]).collect();
+            assert_eq!(got, expected, "surfaces of {input:?}");
+        }
+        for &(input, _) in TOKEN_CASES.iter().chain(SURFACE_CASES) {
+            for t in tokens(input) {
+                let surface = &input[t.start..t.end];
+                if t.kind != TokenKind::Quote {
+                    assert_eq!(fold(surface), t.folded, "folded of {surface:?} in {input:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tokenize_a_sub_range_and_bad_ranges() {
+        let text = "Él dijo: “sí”. Then U.S. left.";
+        let mut out = Vec::new();
+        tokenize(text, 20, text.len(), &mut out);
+        let got: Vec<&str> = out.iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(got, ["U.S.", "left", "."]);
+        for (start, end) in [(1, 5), (5, 1), (0, 1000), (1000, 2000), (3, 3)] {
+            let mut out = Vec::new();
+            tokenize(text, start, end, &mut out);
+            assert!(out.iter().all(|t| text.is_char_boundary(t.start) && text.is_char_boundary(t.end)));
+        }
+    }
+
+    const PHRASE_CASES: &[(&str, &[&str])] = &[
+        ("Russia’s de-escalation", &["russia", "'s", "de", "escalation"]),
+        ("U.S. officials", &["u.s.", "officials"]),
+        ("calls for  restraint", &["calls", "for", "restraint"]),
+        ("Türkiye", &["turkiye"]),
+        ("", &[]),
+    ];
+
+    #[test]
+    fn phrase_table() {
+        for &(phrase, expected) in PHRASE_CASES {
+            assert_eq!(phrase_tokens(phrase), expected, "phrase_tokens({phrase:?})");
+        }
+    }
+
+    /// The folded forms of the tokens of `text` that are inside a quote.
+    fn quoted(text: &str) -> String {
+        let doc = Document::analyse(text);
+        for t in doc.tokens.iter().filter(|t| t.kind == TokenKind::Quote) {
+            assert!(!t.in_quote, "quote mark in quote in {text:?}");
+        }
+        let words: Vec<&str> =
+            doc.tokens.iter().filter(|t| t.in_quote).map(|t| t.folded.as_str()).collect();
+        words.join(" ")
+    }
+
+    const QUOTE_CASES: &[(&str, &str)] = &[
+        ("No quotes here.", ""),
+        ("He said “no” and left.", "no"),
+        ("“We are worried. We urge calm,” he said.", "we are worried . we urge calm ,"),
+        ("“Open quote runs on. Still.\n\nNew paragraph here.", "open quote runs on . still ."),
+        ("\"Straight quotes,\" he said. \"Again.\"", "straight quotes , again ."),
+        ("Russia’s view. The countries’ leaders met. Don’t.", ""),
+        ("He rejected the ‘peace plan’ idea.", "peace plan"),
+        ("‘We are ready,’ he said.", "we are ready ,"),
+        ("'We are ready,' he said.", "we are ready ,"),
+        ("“He called it ‘a farce’ today,” she said.", "he called it a farce today ,"),
+        ("“The ‘peace talks’ failed,” he said. Fine.", "the peace talks failed ,"),
+        ("«Nous sommes prêts», dit-il.", "nous sommes prets"),
+        ("„Wir sind bereit“, sagte er.", "wir sind bereit"),
+        ("»Wir sind bereit«, sagte er.", "wir sind bereit"),
+        ("Stray ” closing mark here.", ""),
+        ("He said “the region’s future.” Then left.", "the region 's future ."),
+    ];
+
+    #[test]
+    fn quote_table() {
+        for &(input, expected) in QUOTE_CASES {
+            assert_eq!(quoted(input), expected, "in-quote tokens of {input:?}");
+        }
+    }
+
+    /// Tricky characters for the generated inputs below.
+    const ALPHABET: &[&str] = &[
+        "a", "Z", "é", "e\u{0301}", "1", ".", ",", "!", "?", "…", " ", "\n", "\r", "\r\n", "\t",
+        "\u{A0}", "\u{200B}", "\u{00AD}", "\u{FEFF}", "'", "’", "‘", "“", "”", "\"", "«", "»",
+        "-", "–", "(", ")", "\0", "U.S.", "Mr.", "s", "日", "。", "👍🏽", "\u{2028}", "ß", "İ",
+    ];
+
+    #[test]
+    fn generated_inputs_keep_the_invariants() {
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for _ in 0..(seed % 24) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(ALPHABET[(seed % ALPHABET.len() as u64) as usize]);
+            }
+            check_document(&text);
+        }
+    }
+
+    /// Asserts the invariants of [`Document::analyse`] on `text`.
+    fn check_document(text: &str) {
+        let doc = Document::analyse(text);
+        let mut next_token = 0;
+        let mut last_end = 0;
+        for s in &doc.sentences {
+            assert_eq!(s.tokens.start, next_token, "{text:?}");
+            assert!(s.start >= last_end && s.start < s.end, "{text:?}");
+            next_token = s.tokens.end;
+            last_end = s.end;
+            for t in &doc.tokens[s.tokens.clone()] {
+                assert!(s.start <= t.start && t.start < t.end && t.end <= s.end, "{text:?}");
+                assert!(text.get(t.start..t.end).is_some(), "{text:?}");
+                assert!(!t.folded.is_empty(), "{text:?}");
+            }
+        }
+        assert_eq!(next_token, doc.tokens.len(), "{text:?}");
+    }
+
+    #[test]
+    fn long_inputs_are_linear() {
+        let inputs = [
+            "a.".repeat(50_000),
+            "“".repeat(50_000),
+            "a-".repeat(50_000),
+            "x’s ".repeat(20_000),
+            "\u{200B}".repeat(50_000),
+            "1,".repeat(50_000),
+        ];
+        for input in &inputs {
+            check_document(input);
+        }
+    }
+}
