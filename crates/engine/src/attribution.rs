@@ -234,10 +234,12 @@ impl<'c> Attributor<'c> {
 fn skip_zones(v: &View) -> Vec<bool> {
     let mut skip = vec![false; v.len()];
     let comma = |p: usize| v.folded(p) == ",";
-    if v.len() > 0 && LEADING.contains(&v.folded(0)) {
-        if let Some(end) = (0..v.len().min(14)).find(|&p| comma(p)) {
-            skip[..end].iter_mut().for_each(|s| *s = true);
-        }
+    // "On Monday, in Yerevan, the UN said": skip each leading adverbial up to its comma.
+    let mut start = 0;
+    while start < v.len() && LEADING.contains(&v.folded(start)) {
+        let Some(end) = (start..v.len().min(start + 14)).find(|&p| comma(p)) else { break };
+        skip[start..=end].iter_mut().for_each(|s| *s = true);
+        start = end + 1;
     }
     let mut p = 0;
     while p + 1 < v.len() {
@@ -279,4 +281,65 @@ fn speaker_span(v: &View, mentions: &[Mention], chain: &[usize]) -> (usize, usiz
     let last = mentions[*chain.last().unwrap_or(&chain[0])];
     let s = if first.s > 0 && DETERMINERS.contains(&v.folded(first.s - 1)) { first.s - 1 } else { first.s };
     v.bytes(s, last.e)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::RuleSet;
+
+    const PACK: &str = r#"
+label restraint
+label concern
+lemma say = says said saying
+lemma add = adds added adding
+lemma urge = urges urged urging
+lemma express = expresses expressed expressing
+rule restraint.exercise-restraint { label restraint match exercise restraint }
+rule concern.expressed-concern { label concern match expressed concern }
+actor USA "United States" { alias "United States" | "US" | "Washington" | "State Department" person "Ned Price" | "Price" }
+actor RUS "Russia" { alias "Russia" | "Moscow" | "Russian" | "Kremlin" person "Dmitry Peskov" | "Peskov" }
+actor ARM "Armenia" { alias "Armenia" }
+actor AZE "Azerbaijan" { alias "Azerbaijan" }
+actor EU "European Union" { alias "European Union" | "EU" }
+actor UN "United Nations" { alias "United Nations" | "UN" person "Stéphane Dujarric" | "Dujarric" }
+cue speech lemma(say add urge express) | "told reporters"
+cue source "according to"
+cue carry he | she | it | "the statement" | statement
+cue generic "world powers"
+cue office "foreign ministry" | spokesperson | spokesman
+"#;
+
+    /// (text, speaker text of the last statement, its actors)
+    const CASES: &[(&str, &str, &[&str])] = &[
+        ("Dujarric said both sides must exercise restraint.", "Dujarric", &["UN"]),
+        ("“Both sides must exercise restraint,” Dujarric said.", "Dujarric", &["UN"]),
+        ("“Both sides must exercise restraint,” said Ned Price.", "Ned Price", &["USA"]),
+        ("The US, Russia and the EU expressed concern.", "The US, Russia and the EU", &["USA", "RUS", "EU"]),
+        ("World powers urged Armenia to exercise restraint.", "World powers", &[]),
+        ("Kremlin spokesman Dmitry Peskov urged Azerbaijan to exercise restraint.", "Kremlin spokesman Dmitry Peskov", &["RUS"]),
+        ("Russia, which backs Armenia, urged the sides to exercise restraint.", "Russia", &["RUS"]),
+        ("On Monday, in Armenia, the UN urged restraint and said all must exercise restraint.", "the UN", &["UN"]),
+        ("Russia “urged the sides to exercise restraint,” according to a Foreign Ministry statement.", "a Foreign Ministry statement", &["RUS"]),
+        ("The EU said it was worried. “All must exercise restraint,” the statement said.", "the statement", &["EU"]),
+        ("Peskov told reporters talks went well.\n\n“We urge calm. All must exercise restraint.”", "Peskov", &["RUS"]),
+        ("Both sides must exercise restraint.", "", &[]),
+        ("Armenia and Azerbaijan clashed. Both must exercise restraint.", "", &[]),
+        ("We urge the us to exercise restraint, Washington said.", "Washington", &["USA"]),
+    ];
+
+    #[test]
+    fn speakers_and_actors() {
+        let mut failures = Vec::new();
+        let rules = RuleSet::from_sources(&[("t.rules", PACK)]).unwrap_or_else(|e| panic!("{e:?}"));
+        for (text, speaker, actors) in CASES {
+            let statements = rules.extract_str(text);
+            let last = statements.last().unwrap_or_else(|| panic!("no statement in {text:?}"));
+            let got = last.speaker.as_ref().map_or("", |s| s.text.as_str());
+            let got_actors: Vec<&str> = last.actors.iter().map(String::as_str).collect();
+            if (got, got_actors.as_slice()) != (*speaker, *actors) {
+                failures.push(format!("{text:?}: got {got:?} {got_actors:?}, want {speaker:?} {actors:?}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
 }

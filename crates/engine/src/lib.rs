@@ -331,3 +331,94 @@ fn collect_rule_files(dir: &Path, out: &mut Vec<std::path::PathBuf>, depth: usiz
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PACK: &str = r#"
+label restraint cameo "0256"
+label ceasefire cameo "0256"
+lemma respect = respects respected respecting
+lexicon TRUCE = ceasefire | "cease-fire" | truce
+rule restraint.exercise-restraint {
+  label restraint
+  match exercise maximum? restraint
+  unless "is exercising" restraint
+  expect "We urge them to [[exercise restraint]]."
+  reject "The army is exercising restraint."
+}
+rule ceasefire.respect-the-ceasefire {
+  label ceasefire
+  match lemma(respect) ~0..3 @TRUCE
+  expect "Both sides must [[respect the cease-fire]]."
+  reject "The ceasefire was respected."
+}
+guard ceasefire.did-not-mention {
+  label ceasefire
+  match did not mention ~0..3 @TRUCE
+  expect "It [[did not mention the ceasefire]]."
+}
+"#;
+
+    fn pack() -> RuleSet {
+        match RuleSet::from_sources(&[("t.rules", PACK)]) {
+            Ok(r) => r,
+            Err(Error::Rules(es)) => panic!("{}", es.iter().map(|e| e.render()).collect::<String>()),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn guards_block_only_the_matches_they_overlap() {
+        // (sentence, evidence of each stance found)
+        let cases: &[(&str, &[&str])] = &[
+            ("We urge them to exercise maximum restraint.", &["exercise maximum restraint"]),
+            ("The army is exercising restraint.", &[]),
+            ("The army is exercising restraint and urges others to exercise restraint.", &["exercise restraint"]),
+            ("They did not mention the ceasefire.", &[]),
+            ("They did not mention the ceasefire but must respect the ceasefire.", &["respect the ceasefire"]),
+            ("Both must respect, honour and keep the ceasefire.", &[]),
+            ("Both must respect the truce.", &["respect the truce"]),
+        ];
+        let rules = pack();
+        for (text, want) in cases {
+            let got: Vec<String> = rules.extract_str(text).iter().flat_map(|s| s.stances.iter().map(|x| x.text.clone())).collect();
+            assert_eq!(got, *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn embedded_examples_of_a_small_pack_pass() {
+        let outcomes = pack().run_examples();
+        assert_eq!(outcomes.len(), 5);
+        assert!(outcomes.iter().all(|o| o.failure.is_none()), "{outcomes:#?}");
+    }
+
+    #[test]
+    fn a_wrong_evidence_mark_fails_with_what_was_found() {
+        let src = PACK.replace("[[exercise restraint]]", "[[exercise]] restraint");
+        let rules = RuleSet::from_sources(&[("t.rules", src.as_str())]).expect("compiles");
+        let failures: Vec<String> = rules.run_examples().into_iter().filter_map(|o| o.failure).collect();
+        assert_eq!(failures, ["expected evidence [[exercise]], found [[exercise restraint]]"]);
+    }
+
+    #[test]
+    fn offsets_are_bytes_and_chars_into_the_original() {
+        let text = "Ünïcödé — “Both sides must respect the ceasefire,” they said.";
+        let st = &pack().extract_str(text)[0];
+        let stance = &st.stances[0];
+        assert_eq!(&text[stance.span.bytes()], "respect the ceasefire");
+        assert_eq!(stance.span.char_start, text[..stance.span.start].chars().count());
+        assert_eq!(&text[st.span.bytes()], text);
+    }
+
+    #[test]
+    fn every_file_error_is_reported() {
+        let Err(Error::Rules(errs)) = RuleSet::from_sources(&[("a.rules", "label x\nrule a.b {"), ("b.rules", "lexicon = x")]) else {
+            panic!("expected errors");
+        };
+        let at: Vec<(String, usize)> = errs.iter().map(|e| (e.path.clone(), e.line)).collect();
+        assert_eq!(at, [("a.rules".to_string(), 2), ("b.rules".to_string(), 1)]);
+    }
+}

@@ -68,7 +68,10 @@ fn special_fold(c: char) -> Option<&'static str> {
 /// True for characters that are invisible inside a word and ignored when folding:
 /// zero-width space, non-joiner, joiner, word joiner, byte-order mark and soft hyphen.
 pub(crate) fn is_ignorable(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
 /// True for white space, including the invisible characters of [`is_ignorable`]: these never
@@ -79,7 +82,10 @@ pub(crate) fn is_space(c: char) -> bool {
 
 /// True for the characters that end a line (`\n`, `\r` and the Unicode line separators).
 pub(crate) fn is_line_break(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\u{000B}' | '\u{000C}' | '\u{0085}' | '\u{2028}' | '\u{2029}')
+    matches!(
+        c,
+        '\n' | '\r' | '\u{000B}' | '\u{000C}' | '\u{0085}' | '\u{2028}' | '\u{2029}'
+    )
 }
 
 /// True for a character that can be part of a word: a letter, a digit or a combining mark.
@@ -92,8 +98,14 @@ pub(crate) fn is_word_char(c: char) -> bool {
 pub(crate) fn is_double_quote(c: char) -> bool {
     matches!(
         c,
-        '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}'
-            | '\u{2039}' | '\u{203A}'
+        '"' | '\u{201C}'
+            | '\u{201D}'
+            | '\u{201E}'
+            | '\u{201F}'
+            | '\u{00AB}'
+            | '\u{00BB}'
+            | '\u{2039}'
+            | '\u{203A}'
     )
 }
 
@@ -111,7 +123,10 @@ pub(crate) fn is_quote_char(c: char) -> bool {
 /// True for a character that may close a sentence's final quotation or parenthesis and so
 /// belongs to the sentence before it: `”` `"` `’` `'` `»` `›` `)` `]`.
 pub(crate) fn is_closer(c: char) -> bool {
-    matches!(c, '\u{201D}' | '"' | '\u{2019}' | '\'' | '\u{00BB}' | '\u{203A}' | ')' | ']')
+    matches!(
+        c,
+        '\u{201D}' | '"' | '\u{2019}' | '\'' | '\u{00BB}' | '\u{203A}' | ')' | ']'
+    )
 }
 
 /// True for a hyphen that joins the parts of a word: `-`, `‐` (U+2010), `‑` (U+2011).
@@ -200,7 +215,10 @@ pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
             return Some(class);
         }
     }
-    LOWER_CASE.iter().find(|(abbr, _)| word.eq_ignore_ascii_case(abbr)).map(|&(_, class)| class)
+    LOWER_CASE
+        .iter()
+        .find(|(abbr, _)| word.eq_ignore_ascii_case(abbr))
+        .map(|&(_, class)| class)
 }
 
 /// True for a dotted acronym written without its final dot: single letters separated by
@@ -235,10 +253,16 @@ mod tests {
         ("STRASSE", "strasse"),
         ("Søren Økland", "soren okland"),
         ("Łódź", "lodz"),
-        ("“quoted” „low“ «guillemets»", "\"quoted\" \"low\" \"guillemets\""),
+        (
+            "“quoted” „low“ «guillemets»",
+            "\"quoted\" \"low\" \"guillemets\"",
+        ),
         ("Russia’s ‘view’", "russia's 'view'"),
         ("a–b—c‑d", "a-b-c-d"),
-        ("non\u{00A0}breaking\u{2009}thin\u{3000}ideo", "non breaking thin ideo"),
+        (
+            "non\u{00A0}breaking\u{2009}thin\u{3000}ideo",
+            "non breaking thin ideo",
+        ),
         ("Kara\u{200B}bakh\u{00AD}", "karabakh"),
         ("wait…", "wait..."),
         ("e\u{0301}", "e"),
@@ -292,7 +316,11 @@ mod tests {
     #[test]
     fn dotted_acronym_table() {
         for &(word, expected) in ACRONYM_CASES {
-            assert_eq!(is_dotted_acronym(word), expected, "is_dotted_acronym({word:?})");
+            assert_eq!(
+                is_dotted_acronym(word),
+                expected,
+                "is_dotted_acronym({word:?})"
+            );
         }
     }
 }

@@ -23,7 +23,7 @@ use super::normalize::{
 /// Lines of at least this many characters (trimmed) count as long for wrap detection.
 const WRAP_WIDTH: usize = 55;
 
-/// How far back (in characters) the word before a full stop is read.
+/// The longest word (in characters) read back from a full stop to look for an abbreviation.
 const MAX_WORD: usize = 40;
 
 /// Words that do not end a headline: a line ending with one continues on the next line.
@@ -109,7 +109,9 @@ fn split_paragraph(
     index: usize,
     out: &mut Vec<(usize, usize, usize)>,
 ) {
-    let Some(&(mut chunk_start, _)) = para.first() else { return };
+    let Some(&(mut chunk_start, _)) = para.first() else {
+        return;
+    };
     for pair in para.windows(2) {
         let (prev, next) = (pair[0], pair[1]);
         if !wrapped && hard_break(trim(&text[prev.0..prev.1]), trim(&text[next.0..next.1])) {
@@ -124,12 +126,16 @@ fn split_paragraph(
 
 /// True when the line break between the trimmed lines `prev` and `next` ends a sentence.
 fn hard_break(prev: &str, next: &str) -> bool {
-    let Some(first) = next.chars().next() else { return false };
+    let Some(first) = next.chars().next() else {
+        return false;
+    };
     if first.is_lowercase() {
         return false;
     }
     let core = prev.trim_end_matches(is_closer);
-    let Some(last) = core.chars().next_back() else { return true };
+    let Some(last) = core.chars().next_back() else {
+        return true;
+    };
     if is_terminal(last) {
         let body = &core[..core.len() - last.len_utf8()];
         if last == '.' && !body.ends_with('.') {
@@ -171,7 +177,10 @@ fn word_from_rev(rev: impl Iterator<Item = char>) -> String {
 
 /// True for a character that ends a sentence.
 fn is_terminal(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '\u{2026}' | '\u{3002}' | '\u{FF01}' | '\u{FF1F}' | '\u{203C}')
+    matches!(
+        c,
+        '.' | '!' | '?' | '\u{2026}' | '\u{3002}' | '\u{FF01}' | '\u{FF1F}' | '\u{203C}'
+    )
 }
 
 /// True for the full-width terminal punctuation of CJK text, which needs no following space.
@@ -187,8 +196,10 @@ fn split_chunk(
     index: usize,
     out: &mut Vec<(usize, usize, usize)>,
 ) {
-    let chars: Vec<(usize, char)> =
-        text[start..end].char_indices().map(|(i, c)| (start + i, c)).collect();
+    let chars: Vec<(usize, char)> = text[start..end]
+        .char_indices()
+        .map(|(i, c)| (start + i, c))
+        .collect();
     let mut seg_start = start;
     let mut i = 0;
     while i < chars.len() {
@@ -255,8 +266,7 @@ fn ends_sentence(
         return single_dot && glued(chars, run, next) && dot_ends(chars, run, closed, next);
     }
     let following = chars[next].1;
-    if following.is_lowercase() || matches!(following, ',' | ';' | ':' | ')' | ']' | '}' | '%')
-    {
+    if following.is_lowercase() || matches!(following, ',' | ';' | ':' | ')' | ']' | '}' | '%') {
         return false;
     }
     !single_dot || dot_ends(chars, run, closed, next)
@@ -302,7 +312,10 @@ mod tests {
 
     /// The sentences of `text` as (text, paragraph) pairs.
     fn sentences(text: &str) -> Vec<(&str, usize)> {
-        split_sentences(text).into_iter().map(|(s, e, p)| (&text[s..e], p)).collect()
+        split_sentences(text)
+            .into_iter()
+            .map(|(s, e, p)| (&text[s..e], p))
+            .collect()
     }
 
     const WRAPPED: &str = "The foreign ministers of both countries met on Thursday in\n\
@@ -400,7 +413,11 @@ mod tests {
     #[test]
     fn hard_break_table() {
         for &(prev, next, expected) in LINE_CASES {
-            assert_eq!(hard_break(prev, next), expected, "hard_break({prev:?}, {next:?})");
+            assert_eq!(
+                hard_break(prev, next),
+                expected,
+                "hard_break({prev:?}, {next:?})"
+            );
         }
     }
 
@@ -410,12 +427,20 @@ mod tests {
             let spans = split_sentences(input);
             let mut last = 0;
             for &(s, e, _) in &spans {
-                assert!(s >= last && s < e && input.is_char_boundary(s) && input.is_char_boundary(e));
-                assert!(input[last..s].chars().all(is_space), "gap before {s} in {input:?}");
+                assert!(
+                    s >= last && s < e && input.is_char_boundary(s) && input.is_char_boundary(e)
+                );
+                assert!(
+                    input[last..s].chars().all(is_space),
+                    "gap before {s} in {input:?}"
+                );
                 assert_eq!(trim(&input[s..e]), &input[s..e]);
                 last = e;
             }
-            assert!(input[last..].chars().all(is_space), "uncovered tail in {input:?}");
+            assert!(
+                input[last..].chars().all(is_space),
+                "uncovered tail in {input:?}"
+            );
         }
     }
 
@@ -440,23 +465,87 @@ mod tests {
 
     /// (paragraph, start, end) of every sentence of [`SEED`].
     const SEED_SENTENCES: &[(usize, &str, &str)] = &[
-        (0, "Major powers call for restraint in Karabakh", "Major powers call for restraint in Karabakh"),
-        (1, "Major powers call for restraint in Karabakh", "Major powers call for restraint in Karabakh"),
+        (
+            0,
+            "Major powers call for restraint in Karabakh",
+            "Major powers call for restraint in Karabakh",
+        ),
+        (
+            1,
+            "Major powers call for restraint in Karabakh",
+            "Major powers call for restraint in Karabakh",
+        ),
         (1, "A+ A-", "A+ A-"),
-        (1, "The US , Russia, the EU and many other powers", "left three dead and many injured."),
-        (2, "World powers called for restraint,", "Nagorno-Karabakh, civilnet reported."),
-        (3, "Stéphane Dujarric, the spokesperson", "around the Nagorno-Karabakh region.”"),
-        (4, "The UN “urges the sides", "through dialogue,” Dujarric added."),
-        (5, "Russia, which brokered the 2020 ceasefire", "according to a Foreign Ministry statement."),
-        (6, "“Russian peacekeepers are making every effort", "including the country’s top leadership.”"),
-        (7, "Kremlin spokesperson Dmitry Peskov said", "tripartite (ceasefire) agreement.”"),
-        (8, "Peskov also told the TASS news agency", "respecting the ceasefire."),
-        (9, "The US State Department spokesperson Ned Price", "avoid further escalation.”"),
-        (10, "The State Department’s statement stressed", "the Russia-brokered ceasefire."),
-        (11, "On Thursday, Secretary of State Antony Blinken", "to help resolve the Karabakh conflict."),
-        (12, "Meanwhile, Javier Colomina,", "return to the negotiating table.”"),
-        (13, "The European Union, which has forged", "immediate cessation of the hostilities.”"),
-        (14, "It is “essential to de-escalate,", "continue its engagement” in the region."),
+        (
+            1,
+            "The US , Russia, the EU and many other powers",
+            "left three dead and many injured.",
+        ),
+        (
+            2,
+            "World powers called for restraint,",
+            "Nagorno-Karabakh, civilnet reported.",
+        ),
+        (
+            3,
+            "Stéphane Dujarric, the spokesperson",
+            "around the Nagorno-Karabakh region.”",
+        ),
+        (
+            4,
+            "The UN “urges the sides",
+            "through dialogue,” Dujarric added.",
+        ),
+        (
+            5,
+            "Russia, which brokered the 2020 ceasefire",
+            "according to a Foreign Ministry statement.",
+        ),
+        (
+            6,
+            "“Russian peacekeepers are making every effort",
+            "including the country’s top leadership.”",
+        ),
+        (
+            7,
+            "Kremlin spokesperson Dmitry Peskov said",
+            "tripartite (ceasefire) agreement.”",
+        ),
+        (
+            8,
+            "Peskov also told the TASS news agency",
+            "respecting the ceasefire.",
+        ),
+        (
+            9,
+            "The US State Department spokesperson Ned Price",
+            "avoid further escalation.”",
+        ),
+        (
+            10,
+            "The State Department’s statement stressed",
+            "the Russia-brokered ceasefire.",
+        ),
+        (
+            11,
+            "On Thursday, Secretary of State Antony Blinken",
+            "to help resolve the Karabakh conflict.",
+        ),
+        (
+            12,
+            "Meanwhile, Javier Colomina,",
+            "return to the negotiating table.”",
+        ),
+        (
+            13,
+            "The European Union, which has forged",
+            "immediate cessation of the hostilities.”",
+        ),
+        (
+            14,
+            "It is “essential to de-escalate,",
+            "continue its engagement” in the region.",
+        ),
     ];
 
     #[test]
@@ -466,8 +555,12 @@ mod tests {
         for (info, &(paragraph, start, end)) in doc.sentences.iter().zip(SEED_SENTENCES) {
             let sentence = &SEED[info.start..info.end];
             assert_eq!(info.paragraph, paragraph, "paragraph of {sentence:?}");
-            assert!(sentence.starts_with(start) && sentence.ends_with(end), "{sentence:?}");
+            assert!(
+                sentence.starts_with(start) && sentence.ends_with(end),
+                "{sentence:?}"
+            );
         }
-        assert!(SEED[doc.sentences[8].start..doc.sentences[8].end].contains("the statement said, adding that “active work"));
+        assert!(SEED[doc.sentences[8].start..doc.sentences[8].end]
+            .contains("the statement said, adding that “active work"));
     }
 }

@@ -17,9 +17,18 @@ use super::{SentenceInfo, Token, TokenKind};
 pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
     let end = floor_boundary(text, end.min(text.len()));
     let start = floor_boundary(text, start.min(end));
-    let chars: Vec<(usize, char)> =
-        text[start..end].char_indices().map(|(i, c)| (start + i, c)).collect();
-    let mut tokenizer = Tokenizer { text, chars: &chars, end, first: out.len(), out, join: false };
+    let chars: Vec<(usize, char)> = text[start..end]
+        .char_indices()
+        .map(|(i, c)| (start + i, c))
+        .collect();
+    let mut tokenizer = Tokenizer {
+        text,
+        chars: &chars,
+        end,
+        first: out.len(),
+        out,
+        join: false,
+    };
     let mut i = 0;
     while i < chars.len() {
         i = tokenizer.step(i).max(i + 1);
@@ -71,7 +80,9 @@ impl Tokenizer<'_, '_> {
 
     /// Reads the token starting at character `i`; returns the index after it.
     fn step(&mut self, i: usize) -> usize {
-        let Some(c) = self.char_at(i) else { return i + 1 };
+        let Some(c) = self.char_at(i) else {
+            return i + 1;
+        };
         if is_space(c) {
             return i + 1;
         }
@@ -98,7 +109,11 @@ impl Tokenizer<'_, '_> {
         let j = self.skip_while(i + 1, |x| x == c);
         let surface = &self.text[self.byte(i)..self.byte(j)];
         let folded = fold(surface);
-        let folded = if folded.is_empty() { surface.to_string() } else { folded };
+        let folded = if folded.is_empty() {
+            surface.to_string()
+        } else {
+            folded
+        };
         self.push(i, j, folded, TokenKind::Punct);
         j
     }
@@ -147,9 +162,17 @@ impl Tokenizer<'_, '_> {
         if self.char_at(real) == Some('.') && self.keeps_dot(&stripped, real) {
             real += 1;
         }
-        let kind = if numeric { TokenKind::Number } else { TokenKind::Word };
+        let kind = if numeric {
+            TokenKind::Number
+        } else {
+            TokenKind::Word
+        };
         let folded = fold(&self.text[self.byte(i)..self.byte(real)]);
-        let folded = if folded.is_empty() { surface.to_string() } else { folded };
+        let folded = if folded.is_empty() {
+            surface.to_string()
+        } else {
+            folded
+        };
         self.push(i, real, folded, kind);
         real
     }
@@ -165,7 +188,11 @@ impl Tokenizer<'_, '_> {
         let between = before.is_some_and(is_word_char) && after.is_some_and(is_word_char);
         match c {
             '.' => between,
-            ',' => numeric && before.is_some_and(char::is_numeric) && after.is_some_and(char::is_numeric),
+            ',' => {
+                numeric
+                    && before.is_some_and(char::is_numeric)
+                    && after.is_some_and(char::is_numeric)
+            }
             _ => is_apostrophe(c) && between && !self.possessive_at(j),
         }
     }
@@ -188,7 +215,8 @@ impl Tokenizer<'_, '_> {
 
     /// Appends the token of characters `i..j`.
     fn push(&mut self, i: usize, j: usize, folded: String, kind: TokenKind) {
-        let joined = std::mem::take(&mut self.join) && matches!(kind, TokenKind::Word | TokenKind::Number);
+        let joined =
+            std::mem::take(&mut self.join) && matches!(kind, TokenKind::Word | TokenKind::Number);
         self.out.push(Token {
             start: self.byte(i),
             end: self.byte(j),
@@ -224,48 +252,64 @@ enum Open {
 /// end of a word ("Russia’s", "don’t", "countries’") is not a quote mark, unless a word-final
 /// one closes an open single quote ("‘no’"). Quote marks themselves are not in the quote.
 pub(crate) fn mark_quotes(text: &str, tokens: &mut [Token], sentences: &[SentenceInfo]) {
-    let mut stack: Vec<Open> = Vec::new();
-    let mut paragraph = None;
-    for sentence in sentences {
-        if paragraph != Some(sentence.paragraph) {
-            stack.clear();
-            paragraph = Some(sentence.paragraph);
+    let mut i = 0;
+    while i < sentences.len() {
+        let paragraph = sentences[i].paragraph;
+        let mut j = i;
+        while j + 1 < sentences.len() && sentences[j + 1].paragraph == paragraph {
+            j += 1;
         }
-        let end = sentence.tokens.end.min(tokens.len());
-        for k in sentence.tokens.start.min(end)..end {
-            let mark = text.get(tokens[k].start..tokens[k].end).and_then(|s| s.chars().next());
-            let is_mark = match (tokens[k].kind, mark) {
-                (TokenKind::Quote, Some(c)) => {
-                    quote_mark(c, &mut stack, word_follows(tokens, k));
-                    true
-                }
-                (TokenKind::Punct, Some(c)) if is_apostrophe(c) => {
-                    closes_single(tokens, k, &stack) && {
-                        close(&mut stack, |o| o == Open::Single);
-                        tokens[k].kind = TokenKind::Quote;
-                        tokens[k].folded = "\"".to_string();
-                        true
-                    }
-                }
-                _ => false,
-            };
-            tokens[k].in_quote = !is_mark && !stack.is_empty();
-        }
+        let end = sentences[j].tokens.end.min(tokens.len());
+        let start = sentences[i].tokens.start.min(end);
+        mark_paragraph(text, &mut tokens[start..end]);
+        i = j + 1;
     }
+}
+
+/// [`mark_quotes`] for the tokens of one paragraph.
+fn mark_paragraph(text: &str, tokens: &mut [Token]) {
+    let mut stack: Vec<Open> = Vec::new();
+    for k in 0..tokens.len() {
+        let is_mark = match (tokens[k].kind, mark_char(text, &tokens[k])) {
+            (TokenKind::Quote, Some(c)) => {
+                quote_mark(c, &mut stack, word_follows(tokens, k));
+                true
+            }
+            (TokenKind::Punct, Some(c))
+                if is_apostrophe(c) && closes_single(text, tokens, k, &stack) =>
+            {
+                close(&mut stack, |o| o == Open::Single);
+                tokens[k].kind = TokenKind::Quote;
+                tokens[k].folded = "\"".to_string();
+                true
+            }
+            _ => false,
+        };
+        tokens[k].in_quote = !is_mark && !stack.is_empty();
+    }
+}
+
+/// The first character of token `t` in `text`.
+fn mark_char(text: &str, t: &Token) -> Option<char> {
+    text.get(t.start..t.end).and_then(|s| s.chars().next())
 }
 
 /// True when token `k + 1` is a word or number right after token `k`.
 fn word_follows(tokens: &[Token], k: usize) -> bool {
     match (tokens.get(k), tokens.get(k + 1)) {
-        (Some(t), Some(n)) => n.start == t.end && matches!(n.kind, TokenKind::Word | TokenKind::Number),
+        (Some(t), Some(n)) => {
+            n.start == t.end && matches!(n.kind, TokenKind::Word | TokenKind::Number)
+        }
         _ => false,
     }
 }
 
 /// True when the word-final apostrophe token `k` closes an open single quote: one is open,
-/// and it is not the plural possessive of "countries’ leaders" (a word ending in `s`
-/// followed by another word).
-fn closes_single(tokens: &[Token], k: usize, stack: &[Open]) -> bool {
+/// and it is not a plural possessive. "countries’ leaders" (a word ending in `s`, then a
+/// word) is taken for a possessive only when another single quote mark follows before the
+/// quotation can end (a double quote mark or the paragraph end), as in
+/// "‘the countries’ leaders’"; otherwise ("‘peace talks’ failed") it closes the quote.
+fn closes_single(text: &str, tokens: &[Token], k: usize, stack: &[Open]) -> bool {
     if !stack.contains(&Open::Single) {
         return false;
     }
@@ -276,7 +320,29 @@ fn closes_single(tokens: &[Token], k: usize, stack: &[Open]) -> bool {
     let word_next = tokens
         .get(k + 1)
         .is_some_and(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number));
-    !(after_s && word_next)
+    if !(after_s && word_next) {
+        return true;
+    }
+    for t in &tokens[k + 1..] {
+        let Some(c) = mark_char(text, t) else {
+            continue;
+        };
+        if !matches!(t.kind, TokenKind::Punct | TokenKind::Quote) {
+            continue;
+        }
+        if matches!(c, '\'' | '\u{2019}') {
+            return false;
+        }
+        if t.kind == TokenKind::Quote && is_double_closer(c) {
+            return true;
+        }
+    }
+    true
+}
+
+/// True for a double quote mark that can close a quotation: `”`, `"`, `»`, `“`.
+fn is_double_closer(c: char) -> bool {
+    matches!(c, '\u{201D}' | '"' | '\u{00BB}' | '\u{201C}')
 }
 
 /// Updates the open quotations for the quote mark `c`; `word_next` tells whether a word
@@ -353,23 +419,43 @@ mod tests {
         ("Russia’s stance", &["russia", "'s", "stance"]),
         ("RUSSIA'S", &["russia", "'s"]),
         ("it’s", &["it", "'s"]),
-        ("the countries’ leaders", &["the", "countries", "'/p", "leaders"]),
+        (
+            "the countries’ leaders",
+            &["the", "countries", "'/p", "leaders"],
+        ),
         ("don’t O'Brien", &["don't", "o'brien"]),
-        ("'Yes,' he said", &["\"/q", "yes", ",/p", "\"/q", "he", "said"]),
+        (
+            "'Yes,' he said",
+            &["\"/q", "yes", ",/p", "\"/q", "he", "said"],
+        ),
         // Dotted abbreviations and full stops.
         ("U.S. and U.N.", &["u.s.", "and", "u.n."]),
         ("at 9 a.m. today", &["at", "9/n", "a.m.", "today"]),
         ("the region.", &["the", "region", "./p"]),
-        ("Mr. Smith and Gen. Jones", &["mr.", "smith", "and", "gen.", "jones"]),
+        (
+            "Mr. Smith and Gen. Jones",
+            &["mr.", "smith", "and", "gen.", "jones"],
+        ),
         ("John F. Kennedy", &["john", "f.", "kennedy"]),
-        ("No. 10 but said no.", &["no.", "10/n", "but", "said", "no", "./p"]),
+        (
+            "No. 10 but said no.",
+            &["no.", "10/n", "but", "said", "no", "./p"],
+        ),
         ("news.com", &["news.com"]),
         ("etc...", &["etc", ".../p"]),
         // Numbers.
-        ("3.5 percent, 1,200 troops in 2020", &["3.5/n", "percent", ",/p", "1,200/n", "troops", "in", "2020/n"]),
+        (
+            "3.5 percent, 1,200 troops in 2020",
+            &[
+                "3.5/n", "percent", ",/p", "1,200/n", "troops", "in", "2020/n",
+            ],
+        ),
         ("5%, $1.2bn", &["5/n", "%/p", ",/p", "$/p", "1.2bn"]),
         // Quote marks and punctuation.
-        ("“Stop,” he said…", &["\"/q", "stop", ",/p", "\"/q", "he", "said", ".../p"]),
+        (
+            "“Stop,” he said…",
+            &["\"/q", "stop", ",/p", "\"/q", "he", "said", ".../p"],
+        ),
         ("«Non» „Ja“", &["\"/q", "non", "\"/q", "\"/q", "ja", "\"/q"]),
         ("Wait... what?!", &["wait", ".../p", "what", "?/p", "!/p"]),
         ("!!!", &["!!!/p"]),
@@ -405,14 +491,21 @@ mod tests {
     #[test]
     fn spans_map_back_to_the_original_text() {
         for &(input, expected) in SURFACE_CASES {
-            let got: Vec<&str> = tokens(input).iter().map(|t| &input[t.start..t.end]).collect();
+            let got: Vec<&str> = tokens(input)
+                .iter()
+                .map(|t| &input[t.start..t.end])
+                .collect();
             assert_eq!(got, expected, "surfaces of {input:?}");
         }
         for &(input, _) in TOKEN_CASES.iter().chain(SURFACE_CASES) {
             for t in tokens(input) {
                 let surface = &input[t.start..t.end];
                 if t.kind != TokenKind::Quote {
-                    assert_eq!(fold(surface), t.folded, "folded of {surface:?} in {input:?}");
+                    assert_eq!(
+                        fold(surface),
+                        t.folded,
+                        "folded of {surface:?} in {input:?}"
+                    );
                 }
             }
         }
@@ -422,18 +515,23 @@ mod tests {
     fn tokenize_a_sub_range_and_bad_ranges() {
         let text = "Él dijo: “sí”. Then U.S. left.";
         let mut out = Vec::new();
-        tokenize(text, 20, text.len(), &mut out);
+        tokenize(text, text.find("U.S.").unwrap_or(0), text.len(), &mut out);
         let got: Vec<&str> = out.iter().map(|t| &text[t.start..t.end]).collect();
         assert_eq!(got, ["U.S.", "left", "."]);
         for (start, end) in [(1, 5), (5, 1), (0, 1000), (1000, 2000), (3, 3)] {
             let mut out = Vec::new();
             tokenize(text, start, end, &mut out);
-            assert!(out.iter().all(|t| text.is_char_boundary(t.start) && text.is_char_boundary(t.end)));
+            assert!(out
+                .iter()
+                .all(|t| text.is_char_boundary(t.start) && text.is_char_boundary(t.end)));
         }
     }
 
     const PHRASE_CASES: &[(&str, &[&str])] = &[
-        ("Russia’s de-escalation", &["russia", "'s", "de", "escalation"]),
+        (
+            "Russia’s de-escalation",
+            &["russia", "'s", "de", "escalation"],
+        ),
         ("U.S. officials", &["u.s.", "officials"]),
         ("calls for  restraint", &["calls", "for", "restraint"]),
         ("Türkiye", &["turkiye"]),
@@ -453,28 +551,54 @@ mod tests {
         for t in doc.tokens.iter().filter(|t| t.kind == TokenKind::Quote) {
             assert!(!t.in_quote, "quote mark in quote in {text:?}");
         }
-        let words: Vec<&str> =
-            doc.tokens.iter().filter(|t| t.in_quote).map(|t| t.folded.as_str()).collect();
+        let words: Vec<&str> = doc
+            .tokens
+            .iter()
+            .filter(|t| t.in_quote)
+            .map(|t| t.folded.as_str())
+            .collect();
         words.join(" ")
     }
 
     const QUOTE_CASES: &[(&str, &str)] = &[
         ("No quotes here.", ""),
         ("He said “no” and left.", "no"),
-        ("“We are worried. We urge calm,” he said.", "we are worried . we urge calm ,"),
-        ("“Open quote runs on. Still.\n\nNew paragraph here.", "open quote runs on . still ."),
-        ("\"Straight quotes,\" he said. \"Again.\"", "straight quotes , again ."),
+        (
+            "“We are worried. We urge calm,” he said.",
+            "we are worried . we urge calm ,",
+        ),
+        (
+            "“Open quote runs on. Still.\n\nNew paragraph here.",
+            "open quote runs on . still .",
+        ),
+        (
+            "\"Straight quotes,\" he said. \"Again.\"",
+            "straight quotes , again .",
+        ),
         ("Russia’s view. The countries’ leaders met. Don’t.", ""),
         ("He rejected the ‘peace plan’ idea.", "peace plan"),
         ("‘We are ready,’ he said.", "we are ready ,"),
         ("'We are ready,' he said.", "we are ready ,"),
-        ("“He called it ‘a farce’ today,” she said.", "he called it a farce today ,"),
-        ("“The ‘peace talks’ failed,” he said. Fine.", "the peace talks failed ,"),
+        (
+            "“He called it ‘a farce’ today,” she said.",
+            "he called it a farce today ,",
+        ),
+        (
+            "“The ‘peace talks’ failed,” he said. Fine.",
+            "the peace talks failed ,",
+        ),
+        (
+            "‘The countries’ leaders agree,’ he said.",
+            "the countries ' leaders agree ,",
+        ),
         ("«Nous sommes prêts», dit-il.", "nous sommes prets"),
         ("„Wir sind bereit“, sagte er.", "wir sind bereit"),
         ("»Wir sind bereit«, sagte er.", "wir sind bereit"),
         ("Stray ” closing mark here.", ""),
-        ("He said “the region’s future.” Then left.", "the region 's future ."),
+        (
+            "He said “the region’s future.” Then left.",
+            "the region 's future .",
+        ),
     ];
 
     #[test]
@@ -486,9 +610,47 @@ mod tests {
 
     /// Tricky characters for the generated inputs below.
     const ALPHABET: &[&str] = &[
-        "a", "Z", "é", "e\u{0301}", "1", ".", ",", "!", "?", "…", " ", "\n", "\r", "\r\n", "\t",
-        "\u{A0}", "\u{200B}", "\u{00AD}", "\u{FEFF}", "'", "’", "‘", "“", "”", "\"", "«", "»",
-        "-", "–", "(", ")", "\0", "U.S.", "Mr.", "s", "日", "。", "👍🏽", "\u{2028}", "ß", "İ",
+        "a",
+        "Z",
+        "é",
+        "e\u{0301}",
+        "1",
+        ".",
+        ",",
+        "!",
+        "?",
+        "…",
+        " ",
+        "\n",
+        "\r",
+        "\r\n",
+        "\t",
+        "\u{A0}",
+        "\u{200B}",
+        "\u{00AD}",
+        "\u{FEFF}",
+        "'",
+        "’",
+        "‘",
+        "“",
+        "”",
+        "\"",
+        "«",
+        "»",
+        "-",
+        "–",
+        "(",
+        ")",
+        "\0",
+        "U.S.",
+        "Mr.",
+        "s",
+        "日",
+        "。",
+        "👍🏽",
+        "\u{2028}",
+        "ß",
+        "İ",
     ];
 
     #[test]
@@ -520,7 +682,10 @@ mod tests {
             next_token = s.tokens.end;
             last_end = s.end;
             for t in &doc.tokens[s.tokens.clone()] {
-                assert!(s.start <= t.start && t.start < t.end && t.end <= s.end, "{text:?}");
+                assert!(
+                    s.start <= t.start && t.start < t.end && t.end <= s.end,
+                    "{text:?}"
+                );
                 assert!(text.get(t.start..t.end).is_some(), "{text:?}");
                 assert!(!t.folded.is_empty(), "{text:?}");
             }
