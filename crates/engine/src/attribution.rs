@@ -13,8 +13,10 @@
 //!    and the EU"); its actors are theirs; an office or document with no actor of its own takes
 //!    the sentence's first actor, then the carried speaker; a pronoun or "the statement" takes
 //!    the carried speaker of this or the previous paragraph;
-//! 5. a stance sentence with no speaker that opens inside a quote, or with a pronoun, keeps the
-//!    carried speaker (its original mention).
+//! 5. a stance sentence with no mention outside quotes whose evidence is quoted keeps the
+//!    carried speaker (its original mention);
+//! 6. unknown capitalised words right after a resolved speaker ("AU Commission Chairperson
+//!    Mahmoud Ali Youssouf") are learnt as names of that actor for the rest of the document.
 
 use crate::compile::{Compiled, MentionKind};
 use crate::matcher::{find_all, View};
@@ -26,6 +28,8 @@ pub(crate) struct Mention {
     pub s: usize,
     pub e: usize,
     pub kind: MentionKind,
+    /// True for a person's name (its last word is learnt as a short name).
+    pub person: bool,
 }
 
 /// The speaker chosen for a sentence.
@@ -68,6 +72,8 @@ const LEADING: &[&str] = &[
 ];
 /// Words that open a relative clause after a comma.
 const RELATIVE: &[&str] = &["which", "who", "whose", "where", "whom"];
+/// Words after which a speech-cue word is a noun ("a phone call", "the appeal"), not a verb.
+const NOT_BEFORE_VERB: &[&str] = &["a", "an", "the", "phone", "his", "her", "its", "their", "our", "this", "that", "whose"];
 /// Determiners kept in front of a speaker mention.
 const DETERMINERS: &[&str] = &["the", "a", "an"];
 
@@ -84,12 +90,15 @@ pub(crate) struct Attributor<'c> {
     c: &'c Compiled,
     index: &'c AliasIndex,
     carried: Option<Carried>,
+    /// Names learnt in this document: "Chairperson Mahmoud Ali Youssouf" makes a later
+    /// "Youssouf" a mention of the same actor.
+    names: HashMap<String, usize>,
 }
 
 impl<'c> Attributor<'c> {
     /// A fresh attributor for one document.
     pub fn new(c: &'c Compiled, index: &'c AliasIndex) -> Self {
-        Attributor { c, index, carried: None }
+        Attributor { c, index, carried: None, names: HashMap::new() }
     }
 
     /// Attributes one sentence. `evidence` is the first visible token of its first stance, if
@@ -99,11 +108,22 @@ impl<'c> Attributor<'c> {
         let skipped = skip_zones(v);
         let start = self.choose(v, &mentions, &skipped, evidence);
         let Some((chosen, had_cue)) = start else {
-            return evidence.and_then(|_| self.keep_carried(v, &mentions, paragraph));
+            return evidence.and_then(|_| self.keep_carried(v, &mentions, paragraph, evidence));
         };
         let chain = chain_from(v, &mentions, chosen);
-        let actors = self.resolve(&mentions, &skipped, &chain, paragraph);
-        let span = speaker_span(v, &mentions, &chain);
+        let actors = self.resolve(v, &mentions, &skipped, &chain, paragraph);
+        let mut span = speaker_span(v, &mentions, &chain);
+        let last = mentions[*chain.last().unwrap_or(&chosen)].e;
+        let name_end = (last..v.len()).take_while(|&p| is_name(v, p) && !mentions.iter().any(|m| m.s == p)).last();
+        if let (Some(end), Some(&first)) = (name_end, actors.first()) {
+            span.1 = v.bytes(end, end + 1).1;
+            self.names.insert(v.folded(end).to_string(), first);
+        }
+        for m in chain.iter().map(|&i| mentions[i]).filter(|m| m.person && m.e - m.s > 1) {
+            if let MentionKind::Actor(a) = m.kind {
+                self.names.insert(v.folded(m.e - 1).to_string(), a);
+            }
+        }
         let att = Attribution { span, actors };
         if had_cue || evidence.is_some() {
             if !att.actors.is_empty() || chain.iter().all(|&i| mentions[i].kind == MentionKind::Generic) {
@@ -117,14 +137,19 @@ impl<'c> Attributor<'c> {
     pub fn mentions(&self, v: &View) -> Vec<Mention> {
         let mut found: Vec<Mention> = Vec::new();
         for p in 0..v.len() {
-            if let Some((len, kind)) = self.alias_at(v, p) {
-                found.push(Mention { s: p, e: p + len, kind });
+            if let Some((len, kind, person)) = self.alias_at(v, p) {
+                found.push(Mention { s: p, e: p + len, kind, person });
+            }
+        }
+        for p in 0..v.len() {
+            if let Some(&a) = self.names.get(v.folded(p)).filter(|_| is_name(v, p)) {
+                found.push(Mention { s: p, e: p + 1, kind: MentionKind::Actor(a), person: true });
             }
         }
         let cues = &self.c.cues;
         for (nodes, kind) in [(&cues.generic, MentionKind::Generic), (&cues.office, MentionKind::Office), (&cues.carry, MentionKind::Carry)] {
             if !nodes.is_empty() {
-                found.extend(find_all(nodes, v).into_iter().map(|(s, e)| Mention { s, e, kind }));
+                found.extend(find_all(nodes, v).into_iter().map(|(s, e)| Mention { s, e, kind, person: false }));
             }
         }
         found.retain(|m| !(m.s..m.e).any(|p| v.in_quote(p)));
@@ -139,7 +164,7 @@ impl<'c> Attributor<'c> {
     }
 
     /// The longest alias starting at visible token `p`.
-    fn alias_at(&self, v: &View, p: usize) -> Option<(usize, MentionKind)> {
+    fn alias_at(&self, v: &View, p: usize) -> Option<(usize, MentionKind, bool)> {
         let list = self.index.by_first.get(&v.ids[p])?;
         list.iter().map(|&i| &self.c.aliases[i]).find_map(|a| {
             let n = a.tokens.len();
@@ -148,7 +173,7 @@ impl<'c> Attributor<'c> {
                 let (s, e) = v.bytes(p, p + n);
                 &v.doc.text[s..e] == x
             });
-            (fits && case_ok).then_some((n, a.kind))
+            (fits && case_ok).then_some((n, a.kind, a.person))
         })
     }
 
@@ -160,7 +185,11 @@ impl<'c> Attributor<'c> {
                 return Some((i, true));
             }
         }
-        let speech: Vec<(usize, usize)> = find_all(&self.c.cues.speech, v).into_iter().filter(outside).collect();
+        if let Some(i) = colon_speaker(v, mentions) {
+            return Some((i, true));
+        }
+        let verb = |(s, _e): &(usize, usize)| *s == 0 || !NOT_BEFORE_VERB.contains(&v.folded(*s - 1));
+        let speech: Vec<(usize, usize)> = find_all(&self.c.cues.speech, v).into_iter().filter(outside).filter(verb).collect();
         let main_cue = speech.iter().find(|&&(s, _)| !v.folded(s).ends_with("ing"));
         let subject = || mentions.iter().position(|m| !skipped[m.s] && evidence.is_none_or(|ev| m.s <= ev));
         match main_cue {
@@ -169,7 +198,23 @@ impl<'c> Attributor<'c> {
                 while rs > 0 && !v.in_quote(rs - 1) {
                     rs -= 1;
                 }
-                let before = mentions.iter().position(|m| m.s >= rs && m.e <= cs && !skipped[m.s]);
+                let in_region = |m: &Mention| m.s >= rs && m.e <= cs && !skipped[m.s];
+                // "CLAUSE, SPEAKER said": a speaker right before the cue, after a comma.
+                let reaches_cue = |i: usize| {
+                    let ends = mentions[*chain_from(v, mentions, i).last().unwrap_or(&i)].e;
+                    ends + 1 >= cs && ends <= cs
+                };
+                let first = mentions.iter().position(in_region);
+                let abutting = (0..mentions.len()).find(|&i| {
+                    let s = mentions[i].s;
+                    let det = s > rs + 1 && DETERMINERS.contains(&v.folded(s - 1));
+                    let comma_at = if det { s - 2 } else { s.saturating_sub(1) };
+                    in_region(&mentions[i]) && reaches_cue(i) && s > rs && v.folded(comma_at) == ","
+                });
+                let before = match first {
+                    Some(f) if reaches_cue(f) => Some(f),
+                    _ => abutting.or(first),
+                };
                 let after = || mentions.iter().position(|m| m.s >= ce && m.s <= ce + 6);
                 let any_before = || mentions.iter().position(|m| m.e <= cs && !skipped[m.s]);
                 before.or_else(after).or_else(any_before).map(|i| (i, true))
@@ -180,7 +225,7 @@ impl<'c> Attributor<'c> {
     }
 
     /// Actor indices of a chain of mentions, resolving offices and carried references.
-    fn resolve(&self, mentions: &[Mention], skipped: &[bool], chain: &[usize], paragraph: usize) -> Vec<usize> {
+    fn resolve(&self, v: &View, mentions: &[Mention], skipped: &[bool], chain: &[usize], paragraph: usize) -> Vec<usize> {
         let mut actors = Vec::new();
         for &i in chain {
             if let MentionKind::Actor(a) = mentions[i].kind {
@@ -190,16 +235,22 @@ impl<'c> Attributor<'c> {
             }
         }
         if !actors.is_empty() {
-            return actors;
+            return self.chaired_body(v, mentions, mentions[chain[0]].e).map_or(actors, |b| vec![b]);
         }
         let kinds: Vec<MentionKind> = chain.iter().map(|&i| mentions[i].kind).collect();
+        let actor_of = |m: &Mention| match m.kind {
+            MentionKind::Actor(a) => Some(a),
+            _ => None,
+        };
+        let last = mentions[*chain.last().unwrap_or(&chain[0])];
+        if let Some(a) = owner_after(v, mentions, last.e, 0).and_then(|i| actor_of(&mentions[i])) {
+            return vec![a];
+        }
         if kinds.contains(&MentionKind::Office) {
-            let actor_of = |m: &Mention| match m.kind {
-                MentionKind::Actor(a) => Some(a),
-                _ => None,
-            };
-            let unskipped = mentions.iter().filter(|m| !skipped[m.s]).find_map(actor_of);
-            let subject = unskipped.or_else(|| mentions.iter().find_map(actor_of));
+            let first = mentions[chain[0]].s;
+            let before = |m: &&Mention| m.e <= first;
+            let unskipped = mentions.iter().filter(before).filter(|m| !skipped[m.s]).find_map(actor_of);
+            let subject = unskipped.or_else(|| mentions.iter().filter(before).find_map(actor_of));
             if let Some(a) = subject {
                 return vec![a];
             }
@@ -208,6 +259,17 @@ impl<'c> Attributor<'c> {
             return self.carried_actors(paragraph);
         }
         Vec::new()
+    }
+
+    /// "Malaysia, which holds the ASEAN chairmanship, said": a body named next to a `chair*`
+    /// word within the speaker's apposition, when the speaker speaks as its chair.
+    fn chaired_body(&self, v: &View, mentions: &[Mention], from: usize) -> Option<usize> {
+        let stop = (from..v.len().min(from + 14)).find(|&p| v.in_quote(p)).unwrap_or(v.len().min(from + 14));
+        let chair = (from..stop).find(|&p| v.folded(p).starts_with("chair") || v.folded(p) == "presidency")?;
+        mentions.iter().filter(|m| m.s >= from && m.e <= stop && m.s + 4 >= chair && m.s <= chair + 3).find_map(|m| match m.kind {
+            MentionKind::Actor(a) if self.c.actors[a].body => Some(a),
+            _ => None,
+        })
     }
 
     fn carried_actors(&self, paragraph: usize) -> Vec<usize> {
@@ -219,10 +281,10 @@ impl<'c> Attributor<'c> {
 
     /// For a stance sentence with no mention: keep the carried speaker when the sentence opens
     /// inside a quote.
-    fn keep_carried(&self, v: &View, mentions: &[Mention], paragraph: usize) -> Option<Attribution> {
+    fn keep_carried(&self, v: &View, mentions: &[Mention], paragraph: usize, evidence: Option<usize>) -> Option<Attribution> {
         let c = self.carried.as_ref()?;
-        let opens_quoted = v.len() > 0 && v.in_quote(0);
-        if mentions.is_empty() && opens_quoted && paragraph <= c.paragraph + 1 {
+        let quoted = v.len() > 0 && (v.in_quote(0) || evidence.is_some_and(|e| v.in_quote(e)));
+        if mentions.is_empty() && quoted && paragraph <= c.paragraph + 1 {
             return Some(Attribution { span: c.span, actors: c.actors.clone() });
         }
         None
@@ -234,8 +296,10 @@ impl<'c> Attributor<'c> {
 fn skip_zones(v: &View) -> Vec<bool> {
     let mut skip = vec![false; v.len()];
     let comma = |p: usize| v.folded(p) == ",";
+    // "VIENNA — Rafael Grossi said": a dateline is never the speaker.
+    let mut start = dateline_end(v).unwrap_or(0);
+    skip[..start].iter_mut().for_each(|s| *s = true);
     // "On Monday, in Yerevan, the UN said": skip each leading adverbial up to its comma.
-    let mut start = 0;
     while start < v.len() && LEADING.contains(&v.folded(start)) {
         let Some(end) = (start..v.len().min(start + 14)).find(|&p| comma(p)) else { break };
         skip[start..=end].iter_mut().for_each(|s| *s = true);
@@ -253,6 +317,58 @@ fn skip_zones(v: &View) -> Vec<bool> {
     skip
 }
 
+/// A capitalised word outside quotes: part of a person's name.
+fn is_name(v: &View, p: usize) -> bool {
+    let t = &v.doc.tokens[v.idx[p]];
+    let first = v.doc.text[t.start..t.end].chars().next();
+    t.kind == crate::text::TokenKind::Word && !t.in_quote && first.is_some_and(char::is_uppercase) && t.end - t.start > 1
+}
+
+/// "Ramming 'dangerous and unacceptable': Manila": a mention after a final colon is the
+/// speaker of a headline.
+fn colon_speaker(v: &View, mentions: &[Mention]) -> Option<usize> {
+    let last = mentions.last()?;
+    let end = if v.len() > 0 && matches!(v.folded(v.len() - 1), "." | "!") { v.len() - 1 } else { v.len() };
+    let colon_before = last.s > 0 && v.folded(last.s - 1) == ":";
+    (last.e == end && colon_before).then(|| mentions.len() - 1)
+}
+
+/// The end of a dateline ("PORT SUDAN, June 3 —", "VIENNA (Reuters) -"): an all-capital first
+/// word and a dash within the first ten tokens.
+fn dateline_end(v: &View) -> Option<usize> {
+    let first = &v.doc.tokens[*v.idx.first()?];
+    let surface = &v.doc.text[first.start..first.end];
+    let capitals = surface.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !surface.chars().any(char::is_lowercase);
+    if !capitals {
+        return None;
+    }
+    (1..v.len().min(10)).find(|&p| matches!(v.folded(p), "-" | "--")).map(|p| p + 1)
+}
+
+/// The mention that owns a document or office named just before `end`: "the statement, issued
+/// by the UN", "the Embassy of Japan", "a spokesperson for the EU".
+fn owner_after(v: &View, mentions: &[Mention], end: usize, depth: usize) -> Option<usize> {
+    let mut p = end;
+    let word = |p: usize| if p < v.len() { v.folded(p) } else { "" };
+    if word(p) == "," {
+        p += 1;
+    }
+    if matches!(word(p), "issued" | "released" | "published" | "signed" | "read") {
+        p += 1;
+    }
+    if !matches!(word(p), "by" | "of" | "from" | "for") {
+        return None;
+    }
+    p += 1;
+    let det = matches!(word(p), "the" | "its" | "his" | "her");
+    let i = mentions.iter().position(|m| m.s == p || (det && m.s == p + 1))?;
+    match mentions[i].kind {
+        // "issued by the spokesperson for the Secretary-General": follow the office once more.
+        MentionKind::Office | MentionKind::Carry if depth < 2 => owner_after(v, mentions, mentions[i].e, depth + 1),
+        _ => Some(i),
+    }
+}
+
 /// The chosen mention and the mentions adjacent or coordinated with it.
 fn chain_from(v: &View, mentions: &[Mention], first: usize) -> Vec<usize> {
     let mut chain = vec![first];
@@ -262,7 +378,8 @@ fn chain_from(v: &View, mentions: &[Mention], first: usize) -> Vec<usize> {
     let mut last = first;
     while let Some(next) = mentions.get(last + 1) {
         let gap = mentions[last].e..next.s;
-        let adjacent = gap.clone().all(|p| v.folded(p) == "'s");
+        // "AU Commission Chairperson Mahmoud Ali Youssouf": up to two title words between.
+        let adjacent = gap.clone().all(|p| v.folded(p) == "'s") || (gap.len() <= 2 && next.person && gap.clone().all(|p| is_name(v, p)));
         let coordinated = gap.clone().all(|p| COORDINATION.contains(&v.folded(p)))
             && matches!(next.kind, MentionKind::Actor(_))
             && gap.len() <= 3;
@@ -302,11 +419,13 @@ actor ARM "Armenia" { alias "Armenia" }
 actor AZE "Azerbaijan" { alias "Azerbaijan" }
 actor EU "European Union" { alias "European Union" | "EU" }
 actor UN "United Nations" { alias "United Nations" | "UN" person "Stéphane Dujarric" | "Dujarric" }
+actor OSCE "OSCE" { kind body alias "OSCE" }
+actor FIN "Finland" { kind state alias "Finnish" person "Elina Valtonen" }
 cue speech lemma(say add urge express) | "told reporters"
 cue source "according to"
 cue carry he | she | it | "the statement" | statement
 cue generic "world powers"
-cue office "foreign ministry" | spokesperson | spokesman
+cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
 "#;
 
     /// (text, speaker text of the last statement, its actors)
@@ -325,6 +444,12 @@ cue office "foreign ministry" | spokesperson | spokesman
         ("Both sides must exercise restraint.", "", &[]),
         ("Armenia and Azerbaijan clashed. Both must exercise restraint.", "", &[]),
         ("We urge the us to exercise restraint, Washington said.", "Washington", &["USA"]),
+        ("VIENNA — Armenia must exercise restraint, the UN said.", "the UN", &["UN"]),
+        ("Both must exercise restraint, said the statement, issued by the spokesman for the UN.", "the statement", &["UN"]),
+        ("Both must exercise restraint, US spokesman Jan Novak said.\n\nNovak said all must exercise restraint.", "Novak", &["USA"]),
+        ("Finnish Foreign Minister Elina Valtonen, the OSCE Chairperson, urged them to exercise restraint.", "Finnish Foreign Minister Elina Valtonen, the OSCE Chairperson", &["OSCE"]),
+        ("“Both must exercise restraint”: Washington", "Washington", &["USA"]),
+        ("In a phone call with Armenia, the UN urged both to exercise restraint.", "the UN", &["UN"]),
     ];
 
     #[test]

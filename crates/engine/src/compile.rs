@@ -57,6 +57,8 @@ pub(crate) struct CompiledRule {
 pub(crate) struct ActorInfo {
     pub code: String,
     pub cameo: Option<String>,
+    /// True for bodies (`kind body`): a state speaking as a body's chair speaks for the body.
+    pub body: bool,
 }
 
 /// What a mention found in text refers to.
@@ -79,6 +81,8 @@ pub(crate) struct Alias {
     pub kind: MentionKind,
     /// For short all-capital aliases ("US", "UN"): the exact surface the text must have.
     pub exact: Option<String>,
+    /// True for the names of a `person`.
+    pub person: bool,
 }
 
 /// Attribution cue patterns by kind.
@@ -353,10 +357,13 @@ fn compile_actor(cx: &mut Ctx, fi: usize, def: &ActorDef, seen: &mut HashMap<Str
         }
     }
     let ix = cx.out.actors.len();
-    cx.out.actors.push(ActorInfo { code: def.code.node.clone(), cameo: def.cameo.clone() });
-    let names = def.aliases.iter().chain(def.people.iter().flat_map(|p| p.names.iter()));
-    for alias in names {
-        add_alias(cx, fi, alias, MentionKind::Actor(ix), &def.code.node, seen);
+    let body = def.kind.as_ref().is_some_and(|k| k.node == "body");
+    cx.out.actors.push(ActorInfo { code: def.code.node.clone(), cameo: def.cameo.clone(), body });
+    for alias in &def.aliases {
+        add_alias(cx, fi, alias, MentionKind::Actor(ix), &def.code.node, seen, false);
+    }
+    for name in def.people.iter().flat_map(|p| p.names.iter()) {
+        add_alias(cx, fi, name, MentionKind::Actor(ix), &def.code.node, seen, true);
     }
 }
 
@@ -367,6 +374,7 @@ fn add_alias(
     kind: MentionKind,
     owner: &str,
     seen: &mut HashMap<String, String>,
+    person: bool,
 ) {
     let toks = phrase_tokens(&alias.node);
     if toks.is_empty() {
@@ -384,7 +392,7 @@ fn add_alias(
     }
     seen.insert(key, owner.to_string());
     let tokens = toks.iter().map(|t| cx.out.vocab.intern(t)).collect();
-    cx.out.aliases.push(Alias { tokens, kind, exact });
+    cx.out.aliases.push(Alias { tokens, kind, exact, person });
 }
 
 /// Short all-capital aliases ("US", "UN", "AU") only match that exact case.
@@ -425,7 +433,7 @@ fn compile_cue(
                     continue;
                 }
                 seen.insert(key, format!("cue {}", kind.node));
-                cx.out.aliases.push(Alias { tokens: toks, kind: mention, exact: None });
+                cx.out.aliases.push(Alias { tokens: toks, kind: mention, exact: None, person: false });
             }
         }
         None => match mention {

@@ -135,8 +135,7 @@ impl<'d> View<'d> {
         View { doc, ids, idx }
     }
 
-    /// A view of a whole text made of one sentence per `Document` sentence is not needed;
-    /// this returns the number of visible tokens.
+    /// The number of visible tokens.
     pub fn len(&self) -> usize {
         self.ids.len()
     }

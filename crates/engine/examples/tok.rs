@@ -1,0 +1,7 @@
+fn main() {
+    let text = std::env::args().nth(1).unwrap_or_default();
+    let doc = demarche_engine::text::Document::analyse(&text);
+    for t in &doc.tokens {
+        println!("{:?} {:?} q={} j={}", &text[t.start..t.end], t.folded, t.in_quote, t.joined);
+    }
+}
