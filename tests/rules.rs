@@ -40,7 +40,8 @@ fn every_stance_rule_has_both_kinds_of_example() {
     ids.dedup();
     for id in ids {
         let has = |expect: bool| outcomes.iter().any(|o| o.rule == id && o.expect == expect);
-        if !has(true) || (!has(false) && !id.starts_with("guard")) {
+        let guard = outcomes.iter().any(|o| o.rule == id && o.guard);
+        if !has(true) || (!has(false) && !guard) {
             missing.push(id);
         }
     }

@@ -69,6 +69,8 @@ pub struct ExampleOutcome {
     pub rule: String,
     /// `true` for `expect`, `false` for `reject`.
     pub expect: bool,
+    /// `true` when the example belongs to a shared `guard` block.
+    pub guard: bool,
     /// The example text, without `[[ ]]` markers.
     pub text: String,
     /// `None` when the example passed; otherwise what happened.
@@ -304,6 +306,7 @@ impl RuleSet {
                 out.push(ExampleOutcome {
                     rule: rule.id.clone(),
                     expect: ex.expect,
+                    guard: rule.kind == RuleKind::Guard,
                     text: ex.text.clone(),
                     failure,
                     path: rule.path.clone(),
