@@ -257,12 +257,25 @@ mod tests {
     #[test]
     fn char_index_ascii_is_identity() {
         let idx = CharIndex::new("plain ascii");
-        assert_eq!(idx.span(2, 7), Span { start: 2, end: 7, char_start: 2, char_end: 7 });
+        assert_eq!(
+            idx.span(2, 7),
+            Span {
+                start: 2,
+                end: 7,
+                char_start: 2,
+                char_end: 7
+            }
+        );
     }
 
     #[test]
     fn statement_serialises_to_the_contract() {
-        let span = Span { start: 0, end: 3, char_start: 0, char_end: 3 };
+        let span = Span {
+            start: 0,
+            end: 3,
+            char_start: 0,
+            char_end: 3,
+        };
         let st = Statement {
             span,
             text: "abc".into(),
@@ -280,7 +293,16 @@ mod tests {
         let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
         assert_eq!(
             keys,
-            ["actors", "char_end", "char_start", "end", "speaker", "stances", "start", "text"]
+            [
+                "actors",
+                "char_end",
+                "char_start",
+                "end",
+                "speaker",
+                "stances",
+                "start",
+                "text"
+            ]
         );
         let stance = &v["stances"][0];
         assert_eq!(stance["label"], "concern");

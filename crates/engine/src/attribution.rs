@@ -67,13 +67,34 @@ impl AliasIndex {
 const COORDINATION: &[&str] = &[",", "and", "the", "as", "well", "'s", "its", "their"];
 /// Words that open a leading adverbial phrase whose mentions are not the subject.
 const LEADING: &[&str] = &[
-    "after", "following", "amid", "despite", "during", "while", "since", "before", "in", "on", "at",
-    "with", "as", "meanwhile", "earlier", "later", "separately", "speaking", "asked", "when", "from",
+    "after",
+    "following",
+    "amid",
+    "despite",
+    "during",
+    "while",
+    "since",
+    "before",
+    "in",
+    "on",
+    "at",
+    "with",
+    "as",
+    "meanwhile",
+    "earlier",
+    "later",
+    "separately",
+    "speaking",
+    "asked",
+    "when",
+    "from",
 ];
 /// Words that open a relative clause after a comma.
 const RELATIVE: &[&str] = &["which", "who", "whose", "where", "whom"];
 /// Words after which a speech-cue word is a noun ("a phone call", "the appeal"), not a verb.
-const NOT_BEFORE_VERB: &[&str] = &["a", "an", "the", "phone", "his", "her", "its", "their", "our", "this", "that", "whose"];
+const NOT_BEFORE_VERB: &[&str] = &[
+    "a", "an", "the", "phone", "his", "her", "its", "their", "our", "this", "that", "whose",
+];
 /// Determiners kept in front of a speaker mention.
 const DETERMINERS: &[&str] = &["the", "a", "an"];
 
@@ -98,12 +119,22 @@ pub(crate) struct Attributor<'c> {
 impl<'c> Attributor<'c> {
     /// A fresh attributor for one document.
     pub fn new(c: &'c Compiled, index: &'c AliasIndex) -> Self {
-        Attributor { c, index, carried: None, names: HashMap::new() }
+        Attributor {
+            c,
+            index,
+            carried: None,
+            names: HashMap::new(),
+        }
     }
 
     /// Attributes one sentence. `evidence` is the first visible token of its first stance, if
     /// it has any; sentences without stances are read only to carry their speaker along.
-    pub fn attribute(&mut self, v: &View, paragraph: usize, evidence: Option<usize>) -> Option<Attribution> {
+    pub fn attribute(
+        &mut self,
+        v: &View,
+        paragraph: usize,
+        evidence: Option<usize>,
+    ) -> Option<Attribution> {
         let mentions = self.mentions(v);
         let skipped = skip_zones(v);
         let start = self.choose(v, &mentions, &skipped, evidence);
@@ -114,21 +145,32 @@ impl<'c> Attributor<'c> {
         let actors = self.resolve(v, &mentions, &skipped, &chain, paragraph);
         let mut span = speaker_span(v, &mentions, &chain);
         let last = mentions[*chain.last().unwrap_or(&chosen)].e;
-        let name_end = (last..v.len()).take_while(|&p| is_name(v, p) && !mentions.iter().any(|m| m.s == p)).last();
+        let name_end = (last..v.len())
+            .take_while(|&p| is_name(v, p) && !mentions.iter().any(|m| m.s == p))
+            .last();
         if let (Some(end), Some(&first)) = (name_end, actors.first()) {
             span.1 = v.bytes(end, end + 1).1;
             self.names.insert(v.folded(end).to_string(), first);
         }
-        for m in chain.iter().map(|&i| mentions[i]).filter(|m| m.person && m.e - m.s > 1) {
+        for m in chain
+            .iter()
+            .map(|&i| mentions[i])
+            .filter(|m| m.person && m.e - m.s > 1)
+        {
             if let MentionKind::Actor(a) = m.kind {
                 self.names.insert(v.folded(m.e - 1).to_string(), a);
             }
         }
         let att = Attribution { span, actors };
-        if had_cue || evidence.is_some() {
-            if !att.actors.is_empty() || chain.iter().all(|&i| mentions[i].kind == MentionKind::Generic) {
-                self.carried = Some(Carried { span: att.span, actors: att.actors.clone(), paragraph });
-            }
+        let generic = chain
+            .iter()
+            .all(|&i| mentions[i].kind == MentionKind::Generic);
+        if (had_cue || evidence.is_some()) && (!att.actors.is_empty() || generic) {
+            self.carried = Some(Carried {
+                span: att.span,
+                actors: att.actors.clone(),
+                paragraph,
+            });
         }
         Some(att)
     }
@@ -138,18 +180,37 @@ impl<'c> Attributor<'c> {
         let mut found: Vec<Mention> = Vec::new();
         for p in 0..v.len() {
             if let Some((len, kind, person)) = self.alias_at(v, p) {
-                found.push(Mention { s: p, e: p + len, kind, person });
+                found.push(Mention {
+                    s: p,
+                    e: p + len,
+                    kind,
+                    person,
+                });
             }
         }
         for p in 0..v.len() {
             if let Some(&a) = self.names.get(v.folded(p)).filter(|_| is_name(v, p)) {
-                found.push(Mention { s: p, e: p + 1, kind: MentionKind::Actor(a), person: true });
+                found.push(Mention {
+                    s: p,
+                    e: p + 1,
+                    kind: MentionKind::Actor(a),
+                    person: true,
+                });
             }
         }
         let cues = &self.c.cues;
-        for (nodes, kind) in [(&cues.generic, MentionKind::Generic), (&cues.office, MentionKind::Office), (&cues.carry, MentionKind::Carry)] {
+        for (nodes, kind) in [
+            (&cues.generic, MentionKind::Generic),
+            (&cues.office, MentionKind::Office),
+            (&cues.carry, MentionKind::Carry),
+        ] {
             if !nodes.is_empty() {
-                found.extend(find_all(nodes, v).into_iter().map(|(s, e)| Mention { s, e, kind, person: false }));
+                found.extend(find_all(nodes, v).into_iter().map(|(s, e)| Mention {
+                    s,
+                    e,
+                    kind,
+                    person: false,
+                }));
             }
         }
         found.retain(|m| !(m.s..m.e).any(|p| v.in_quote(p)));
@@ -178,7 +239,13 @@ impl<'c> Attributor<'c> {
     }
 
     /// Picks the mention the speaker starts from, and whether a cue chose it.
-    fn choose(&self, v: &View, mentions: &[Mention], skipped: &[bool], evidence: Option<usize>) -> Option<(usize, bool)> {
+    fn choose(
+        &self,
+        v: &View,
+        mentions: &[Mention],
+        skipped: &[bool],
+        evidence: Option<usize>,
+    ) -> Option<(usize, bool)> {
         let outside = |(s, _e): &(usize, usize)| !v.in_quote(*s);
         if let Some(&(_, ce)) = find_all(&self.c.cues.source, v).iter().find(|m| outside(m)) {
             if let Some(i) = mentions.iter().position(|m| m.s >= ce && m.s <= ce + 8) {
@@ -188,10 +255,19 @@ impl<'c> Attributor<'c> {
         if let Some(i) = colon_speaker(v, mentions) {
             return Some((i, true));
         }
-        let verb = |(s, _e): &(usize, usize)| *s == 0 || !NOT_BEFORE_VERB.contains(&v.folded(*s - 1));
-        let speech: Vec<(usize, usize)> = find_all(&self.c.cues.speech, v).into_iter().filter(outside).filter(verb).collect();
+        let verb =
+            |(s, _e): &(usize, usize)| *s == 0 || !NOT_BEFORE_VERB.contains(&v.folded(*s - 1));
+        let speech: Vec<(usize, usize)> = find_all(&self.c.cues.speech, v)
+            .into_iter()
+            .filter(outside)
+            .filter(verb)
+            .collect();
         let main_cue = speech.iter().find(|&&(s, _)| !v.folded(s).ends_with("ing"));
-        let subject = || mentions.iter().position(|m| !skipped[m.s] && evidence.is_none_or(|ev| m.s <= ev));
+        let subject = || {
+            mentions
+                .iter()
+                .position(|m| !skipped[m.s] && evidence.is_none_or(|ev| m.s <= ev))
+        };
         match main_cue {
             Some(&(cs, ce)) => {
                 let mut rs = cs;
@@ -219,13 +295,22 @@ impl<'c> Attributor<'c> {
                 let any_before = || mentions.iter().position(|m| m.e <= cs && !skipped[m.s]);
                 before.or_else(after).or_else(any_before).map(|i| (i, true))
             }
-            None if evidence.is_some() || !speech.is_empty() => subject().map(|i| (i, !speech.is_empty())),
+            None if evidence.is_some() || !speech.is_empty() => {
+                subject().map(|i| (i, !speech.is_empty()))
+            }
             None => None,
         }
     }
 
     /// Actor indices of a chain of mentions, resolving offices and carried references.
-    fn resolve(&self, v: &View, mentions: &[Mention], skipped: &[bool], chain: &[usize], paragraph: usize) -> Vec<usize> {
+    fn resolve(
+        &self,
+        v: &View,
+        mentions: &[Mention],
+        skipped: &[bool],
+        chain: &[usize],
+        paragraph: usize,
+    ) -> Vec<usize> {
         let mut actors = Vec::new();
         for &i in chain {
             if let MentionKind::Actor(a) = mentions[i].kind {
@@ -235,7 +320,9 @@ impl<'c> Attributor<'c> {
             }
         }
         if !actors.is_empty() {
-            return self.chaired_body(v, mentions, mentions[chain[0]].e).map_or(actors, |b| vec![b]);
+            return self
+                .chaired_body(v, mentions, mentions[chain[0]].e)
+                .map_or(actors, |b| vec![b]);
         }
         let kinds: Vec<MentionKind> = chain.iter().map(|&i| mentions[i].kind).collect();
         let actor_of = |m: &Mention| match m.kind {
@@ -249,7 +336,11 @@ impl<'c> Attributor<'c> {
         if kinds.contains(&MentionKind::Office) {
             let first = mentions[chain[0]].s;
             let before = |m: &&Mention| m.e <= first;
-            let unskipped = mentions.iter().filter(before).filter(|m| !skipped[m.s]).find_map(actor_of);
+            let unskipped = mentions
+                .iter()
+                .filter(before)
+                .filter(|m| !skipped[m.s])
+                .find_map(actor_of);
             let subject = unskipped.or_else(|| mentions.iter().filter(before).find_map(actor_of));
             if let Some(a) = subject {
                 return vec![a];
@@ -264,12 +355,18 @@ impl<'c> Attributor<'c> {
     /// "Malaysia, which holds the ASEAN chairmanship, said": a body named next to a `chair*`
     /// word within the speaker's apposition, when the speaker speaks as its chair.
     fn chaired_body(&self, v: &View, mentions: &[Mention], from: usize) -> Option<usize> {
-        let stop = (from..v.len().min(from + 14)).find(|&p| v.in_quote(p)).unwrap_or(v.len().min(from + 14));
-        let chair = (from..stop).find(|&p| v.folded(p).starts_with("chair") || v.folded(p) == "presidency")?;
-        mentions.iter().filter(|m| m.s >= from && m.e <= stop && m.s + 4 >= chair && m.s <= chair + 3).find_map(|m| match m.kind {
-            MentionKind::Actor(a) if self.c.actors[a].body => Some(a),
-            _ => None,
-        })
+        let stop = (from..v.len().min(from + 14))
+            .find(|&p| v.in_quote(p))
+            .unwrap_or(v.len().min(from + 14));
+        let chair = (from..stop)
+            .find(|&p| v.folded(p).starts_with("chair") || v.folded(p) == "presidency")?;
+        mentions
+            .iter()
+            .filter(|m| m.s >= from && m.e <= stop && m.s + 4 >= chair && m.s <= chair + 3)
+            .find_map(|m| match m.kind {
+                MentionKind::Actor(a) if self.c.actors[a].body => Some(a),
+                _ => None,
+            })
     }
 
     fn carried_actors(&self, paragraph: usize) -> Vec<usize> {
@@ -281,11 +378,20 @@ impl<'c> Attributor<'c> {
 
     /// For a stance sentence with no mention: keep the carried speaker when the sentence opens
     /// inside a quote.
-    fn keep_carried(&self, v: &View, mentions: &[Mention], paragraph: usize, evidence: Option<usize>) -> Option<Attribution> {
+    fn keep_carried(
+        &self,
+        v: &View,
+        mentions: &[Mention],
+        paragraph: usize,
+        evidence: Option<usize>,
+    ) -> Option<Attribution> {
         let c = self.carried.as_ref()?;
         let quoted = v.len() > 0 && (v.in_quote(0) || evidence.is_some_and(|e| v.in_quote(e)));
         if mentions.is_empty() && quoted && paragraph <= c.paragraph + 1 {
-            return Some(Attribution { span: c.span, actors: c.actors.clone() });
+            return Some(Attribution {
+                span: c.span,
+                actors: c.actors.clone(),
+            });
         }
         None
     }
@@ -301,7 +407,9 @@ fn skip_zones(v: &View) -> Vec<bool> {
     skip[..start].iter_mut().for_each(|s| *s = true);
     // "On Monday, in Yerevan, the UN said": skip each leading adverbial up to its comma.
     while start < v.len() && LEADING.contains(&v.folded(start)) {
-        let Some(end) = (start..v.len().min(start + 14)).find(|&p| comma(p)) else { break };
+        let Some(end) = (start..v.len().min(start + 14)).find(|&p| comma(p)) else {
+            break;
+        };
         skip[start..=end].iter_mut().for_each(|s| *s = true);
         start = end + 1;
     }
@@ -321,14 +429,21 @@ fn skip_zones(v: &View) -> Vec<bool> {
 fn is_name(v: &View, p: usize) -> bool {
     let t = &v.doc.tokens[v.idx[p]];
     let first = v.doc.text[t.start..t.end].chars().next();
-    t.kind == crate::text::TokenKind::Word && !t.in_quote && first.is_some_and(char::is_uppercase) && t.end - t.start > 1
+    t.kind == crate::text::TokenKind::Word
+        && !t.in_quote
+        && first.is_some_and(char::is_uppercase)
+        && t.end - t.start > 1
 }
 
 /// "Ramming 'dangerous and unacceptable': Manila": a mention after a final colon is the
 /// speaker of a headline.
 fn colon_speaker(v: &View, mentions: &[Mention]) -> Option<usize> {
     let last = mentions.last()?;
-    let end = if v.len() > 0 && matches!(v.folded(v.len() - 1), "." | "!") { v.len() - 1 } else { v.len() };
+    let end = if v.len() > 0 && matches!(v.folded(v.len() - 1), "." | "!") {
+        v.len() - 1
+    } else {
+        v.len()
+    };
     let colon_before = last.s > 0 && v.folded(last.s - 1) == ":";
     (last.e == end && colon_before).then(|| mentions.len() - 1)
 }
@@ -338,11 +453,14 @@ fn colon_speaker(v: &View, mentions: &[Mention]) -> Option<usize> {
 fn dateline_end(v: &View) -> Option<usize> {
     let first = &v.doc.tokens[*v.idx.first()?];
     let surface = &v.doc.text[first.start..first.end];
-    let capitals = surface.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !surface.chars().any(char::is_lowercase);
+    let capitals = surface.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && !surface.chars().any(char::is_lowercase);
     if !capitals {
         return None;
     }
-    (1..v.len().min(10)).find(|&p| matches!(v.folded(p), "-" | "--")).map(|p| p + 1)
+    (1..v.len().min(10))
+        .find(|&p| matches!(v.folded(p), "-" | "--"))
+        .map(|p| p + 1)
 }
 
 /// The mention that owns a document or office named just before `end`: "the statement, issued
@@ -353,7 +471,10 @@ fn owner_after(v: &View, mentions: &[Mention], end: usize, depth: usize) -> Opti
     if word(p) == "," {
         p += 1;
     }
-    if matches!(word(p), "issued" | "released" | "published" | "signed" | "read") {
+    if matches!(
+        word(p),
+        "issued" | "released" | "published" | "signed" | "read"
+    ) {
         p += 1;
     }
     if !matches!(word(p), "by" | "of" | "from" | "for") {
@@ -361,10 +482,14 @@ fn owner_after(v: &View, mentions: &[Mention], end: usize, depth: usize) -> Opti
     }
     p += 1;
     let det = matches!(word(p), "the" | "its" | "his" | "her");
-    let i = mentions.iter().position(|m| m.s == p || (det && m.s == p + 1))?;
+    let i = mentions
+        .iter()
+        .position(|m| m.s == p || (det && m.s == p + 1))?;
     match mentions[i].kind {
         // "issued by the spokesperson for the Secretary-General": follow the office once more.
-        MentionKind::Office | MentionKind::Carry if depth < 2 => owner_after(v, mentions, mentions[i].e, depth + 1),
+        MentionKind::Office | MentionKind::Carry if depth < 2 => {
+            owner_after(v, mentions, mentions[i].e, depth + 1)
+        }
         _ => Some(i),
     }
 }
@@ -379,7 +504,8 @@ fn chain_from(v: &View, mentions: &[Mention], first: usize) -> Vec<usize> {
     while let Some(next) = mentions.get(last + 1) {
         let gap = mentions[last].e..next.s;
         // "AU Commission Chairperson Mahmoud Ali Youssouf": up to two title words between.
-        let adjacent = gap.clone().all(|p| v.folded(p) == "'s") || (gap.len() <= 2 && next.person && gap.clone().all(|p| is_name(v, p)));
+        let adjacent = gap.clone().all(|p| v.folded(p) == "'s")
+            || (gap.len() <= 2 && next.person && gap.clone().all(|p| is_name(v, p)));
         let coordinated = gap.clone().all(|p| COORDINATION.contains(&v.folded(p)))
             && matches!(next.kind, MentionKind::Actor(_))
             && gap.len() <= 3;
@@ -396,7 +522,11 @@ fn chain_from(v: &View, mentions: &[Mention], first: usize) -> Vec<usize> {
 fn speaker_span(v: &View, mentions: &[Mention], chain: &[usize]) -> (usize, usize) {
     let first = mentions[chain[0]];
     let last = mentions[*chain.last().unwrap_or(&chain[0])];
-    let s = if first.s > 0 && DETERMINERS.contains(&v.folded(first.s - 1)) { first.s - 1 } else { first.s };
+    let s = if first.s > 0 && DETERMINERS.contains(&v.folded(first.s - 1)) {
+        first.s - 1
+    } else {
+        first.s
+    };
     v.bytes(s, last.e)
 }
 
@@ -458,11 +588,15 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         let rules = RuleSet::from_sources(&[("t.rules", PACK)]).unwrap_or_else(|e| panic!("{e:?}"));
         for (text, speaker, actors) in CASES {
             let statements = rules.extract_str(text);
-            let last = statements.last().unwrap_or_else(|| panic!("no statement in {text:?}"));
+            let last = statements
+                .last()
+                .unwrap_or_else(|| panic!("no statement in {text:?}"));
             let got = last.speaker.as_ref().map_or("", |s| s.text.as_str());
             let got_actors: Vec<&str> = last.actors.iter().map(String::as_str).collect();
             if (got, got_actors.as_slice()) != (*speaker, *actors) {
-                failures.push(format!("{text:?}: got {got:?} {got_actors:?}, want {speaker:?} {actors:?}"));
+                failures.push(format!(
+                    "{text:?}: got {got:?} {got_actors:?}, want {speaker:?} {actors:?}"
+                ));
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -117,9 +117,15 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn err(&mut self, file: usize, span: (usize, usize), msg: impl Into<String>) -> &mut RuleFileError {
+    fn err(
+        &mut self,
+        file: usize,
+        span: (usize, usize),
+        msg: impl Into<String>,
+    ) -> &mut RuleFileError {
         let f = &self.files[file];
-        self.errors.push(RuleFileError::at(&f.path, &f.source, span.0, span.1, msg));
+        self.errors
+            .push(RuleFileError::at(&f.path, &f.source, span.0, span.1, msg));
         let last = self.errors.len() - 1;
         &mut self.errors[last]
     }
@@ -145,14 +151,22 @@ pub(crate) fn compile(files: &[RuleFile]) -> Result<Compiled, Vec<RuleFileError>
                 Item::Rule(def) => compile_rule(&mut cx, fi, def, RuleKind::Stance, &mut seen_ids),
                 Item::Guard(def) => compile_rule(&mut cx, fi, def, RuleKind::Guard, &mut seen_ids),
                 Item::Actor(def) => compile_actor(&mut cx, fi, def, &mut seen_aliases),
-                Item::Cue { kind, pattern } => compile_cue(&mut cx, fi, kind, pattern, &mut seen_aliases),
+                Item::Cue { kind, pattern } => {
+                    compile_cue(&mut cx, fi, kind, pattern, &mut seen_aliases)
+                }
                 _ => {}
             }
         }
     }
     if cx.out.labels.is_empty() && cx.errors.is_empty() && !files.is_empty() {
         let f = &files[0];
-        cx.errors.push(RuleFileError::at(&f.path, &f.source, 0, 0, "no `label` is defined in any rule file"));
+        cx.errors.push(RuleFileError::at(
+            &f.path,
+            &f.source,
+            0,
+            0,
+            "no `label` is defined in any rule file",
+        ));
     }
     if cx.errors.is_empty() {
         Ok(cx.out)
@@ -166,9 +180,18 @@ fn collect_definitions(cx: &mut Ctx) {
     for (fi, file) in cx.files.iter().enumerate() {
         for item in &file.items {
             match item {
-                Item::Label { name, cameo, plover, description } => {
+                Item::Label {
+                    name,
+                    cameo,
+                    plover,
+                    description,
+                } => {
                     if cx.label_ix.contains_key(&name.node) {
-                        cx.err(fi, name.span, format!("label `{}` is defined twice", name.node));
+                        cx.err(
+                            fi,
+                            name.span,
+                            format!("label `{}` is defined twice", name.node),
+                        );
                         continue;
                     }
                     cx.label_ix.insert(name.node.clone(), cx.out.labels.len());
@@ -182,7 +205,11 @@ fn collect_definitions(cx: &mut Ctx) {
                 Item::Lemma { base, forms } => {
                     let key = crate::text::fold(&base.node);
                     if cx.lemmas.contains_key(&key) {
-                        cx.err(fi, base.span, format!("lemma `{}` is defined twice", base.node));
+                        cx.err(
+                            fi,
+                            base.span,
+                            format!("lemma `{}` is defined twice", base.node),
+                        );
                     }
                     let mut all = vec![base.node.clone()];
                     all.extend(forms.iter().cloned());
@@ -190,7 +217,11 @@ fn collect_definitions(cx: &mut Ctx) {
                 }
                 Item::Lexicon { name, pattern } => {
                     if cx.lexicons.contains_key(&name.node) {
-                        cx.err(fi, name.span, format!("lexicon `{}` is defined twice", name.node));
+                        cx.err(
+                            fi,
+                            name.span,
+                            format!("lexicon `{}` is defined twice", name.node),
+                        );
                     }
                     cx.lexicons.insert(name.node.clone(), (fi, pattern));
                 }
@@ -200,9 +231,19 @@ fn collect_definitions(cx: &mut Ctx) {
     }
 }
 
-fn compile_rule(cx: &mut Ctx, fi: usize, def: &RuleDef, kind: RuleKind, seen: &mut HashMap<String, ()>) {
+fn compile_rule(
+    cx: &mut Ctx,
+    fi: usize,
+    def: &RuleDef,
+    kind: RuleKind,
+    seen: &mut HashMap<String, ()>,
+) {
     if seen.insert(def.id.node.clone(), ()).is_some() {
-        cx.err(fi, def.id.span, format!("rule id `{}` is used twice", def.id.node));
+        cx.err(
+            fi,
+            def.id.span,
+            format!("rule id `{}` is used twice", def.id.node),
+        );
     }
     let mut labels = Vec::new();
     for l in &def.labels {
@@ -215,17 +256,39 @@ fn compile_rule(cx: &mut Ctx, fi: usize, def: &RuleDef, kind: RuleKind, seen: &m
         cx.err(fi, def.id.span, format!("`{}` has no `label`", def.id.node));
     }
     if def.matches.is_empty() {
-        cx.err(fi, def.id.span, format!("`{}` has no `match` pattern", def.id.node));
+        cx.err(
+            fi,
+            def.id.span,
+            format!("`{}` has no `match` pattern", def.id.node),
+        );
     }
-    let patterns: Vec<Node> = def.matches.iter().map(|p| compile_pattern(cx, fi, p, 0)).collect();
-    let guards = def.guards.iter().map(|p| compile_pattern(cx, fi, p, 0)).collect();
+    let patterns: Vec<Node> = def
+        .matches
+        .iter()
+        .map(|p| compile_pattern(cx, fi, p, 0))
+        .collect();
+    let guards = def
+        .guards
+        .iter()
+        .map(|p| compile_pattern(cx, fi, p, 0))
+        .collect();
     let anchors = anchors_of(&patterns);
     let mut examples = Vec::new();
-    for (e, expect) in def.expects.iter().map(|e| (e, true)).chain(def.rejects.iter().map(|e| (e, false))) {
+    for (e, expect) in def
+        .expects
+        .iter()
+        .map(|e| (e, true))
+        .chain(def.rejects.iter().map(|e| (e, false)))
+    {
         match parse_example(&e.node) {
             Ok((text, marked)) => {
                 let line = line_of(&cx.files[fi].source, e.span.0);
-                examples.push(Example { text, marked, expect, line });
+                examples.push(Example {
+                    text,
+                    marked,
+                    expect,
+                    line,
+                });
             }
             Err(msg) => {
                 cx.err(fi, e.span, msg);
@@ -233,7 +296,16 @@ fn compile_rule(cx: &mut Ctx, fi: usize, def: &RuleDef, kind: RuleKind, seen: &m
         }
     }
     let path = cx.files[fi].path.clone();
-    cx.out.rules.push(CompiledRule { id: def.id.node.clone(), kind, labels, patterns, guards, anchors, examples, path });
+    cx.out.rules.push(CompiledRule {
+        id: def.id.node.clone(),
+        kind,
+        labels,
+        patterns,
+        guards,
+        anchors,
+        examples,
+        path,
+    });
 }
 
 fn unknown_label(cx: &mut Ctx, fi: usize, l: &Spanned<String>) {
@@ -274,8 +346,15 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) 
                 cx.err(fi, p.span, "empty phrase: it has no word to match");
                 return Node::Seq(Vec::new());
             }
-            let mut nodes: Vec<Node> = toks.iter().map(|t| Node::Tok(cx.out.vocab.intern(t))).collect();
-            if nodes.len() == 1 { nodes.remove(0) } else { Node::Seq(nodes) }
+            let mut nodes: Vec<Node> = toks
+                .iter()
+                .map(|t| Node::Tok(cx.out.vocab.intern(t)))
+                .collect();
+            if nodes.len() == 1 {
+                nodes.remove(0)
+            } else {
+                Node::Seq(nodes)
+            }
         }
         Pattern::Prefix(stem) => Node::Prefix(crate::text::fold(stem)),
         Pattern::Lemma(words) => {
@@ -285,8 +364,15 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) 
                     Some(forms) => {
                         for f in forms {
                             let toks = phrase_tokens(&f);
-                            let ids: Vec<Node> = toks.iter().map(|t| Node::Tok(cx.out.vocab.intern(t))).collect();
-                            alts.push(if ids.len() == 1 { ids.into_iter().next().unwrap_or(Node::Seq(Vec::new())) } else { Node::Seq(ids) });
+                            let ids: Vec<Node> = toks
+                                .iter()
+                                .map(|t| Node::Tok(cx.out.vocab.intern(t)))
+                                .collect();
+                            alts.push(if ids.len() == 1 {
+                                ids.into_iter().next().unwrap_or(Node::Seq(Vec::new()))
+                            } else {
+                                Node::Seq(ids)
+                            });
                         }
                     }
                     None => {
@@ -304,7 +390,11 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) 
             cx.used_lexicons.insert(name.clone());
             match cx.lexicons.get(name).copied() {
                 Some(_) if depth >= MAX_LEXICON_DEPTH => {
-                    cx.err(fi, p.span, format!("lexicon `@{name}` refers to itself (directly or through others)"));
+                    cx.err(
+                        fi,
+                        p.span,
+                        format!("lexicon `@{name}` refers to itself (directly or through others)"),
+                    );
                     Node::Seq(Vec::new())
                 }
                 Some((lfi, pat)) => compile_pattern(cx, lfi, pat, depth + 1),
@@ -319,14 +409,32 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) 
                 }
             }
         }
-        Pattern::Seq(items) => Node::Seq(items.iter().map(|i| compile_pattern(cx, fi, i, depth)).collect()),
-        Pattern::Alt(items) => Node::Alt(items.iter().map(|i| compile_pattern(cx, fi, i, depth)).collect()),
+        Pattern::Seq(items) => Node::Seq(
+            items
+                .iter()
+                .map(|i| compile_pattern(cx, fi, i, depth))
+                .collect(),
+        ),
+        Pattern::Alt(items) => Node::Alt(
+            items
+                .iter()
+                .map(|i| compile_pattern(cx, fi, i, depth))
+                .collect(),
+        ),
         Pattern::Optional(inner) => Node::Opt(Box::new(compile_pattern(cx, fi, inner, depth))),
         Pattern::Gap(lo, hi) => {
             if lo > hi {
-                cx.err(fi, p.span, format!("gap `~{lo}..{hi}`: the lower bound is above the upper one"));
+                cx.err(
+                    fi,
+                    p.span,
+                    format!("gap `~{lo}..{hi}`: the lower bound is above the upper one"),
+                );
             } else if *hi > MAX_GAP {
-                let e = cx.err(fi, p.span, format!("gap `~{lo}..{hi}` is wider than the limit of {MAX_GAP} tokens"));
+                let e = cx.err(
+                    fi,
+                    p.span,
+                    format!("gap `~{lo}..{hi}` is wider than the limit of {MAX_GAP} tokens"),
+                );
                 *e = e.clone().with_help("a wide gap matches almost anything; split the rule or name the words in between");
             }
             Node::Gap(*lo, (*hi).min(MAX_GAP))
@@ -347,7 +455,11 @@ fn anchors_of(patterns: &[Node]) -> Option<Vec<u32>> {
 
 fn compile_actor(cx: &mut Ctx, fi: usize, def: &ActorDef, seen: &mut HashMap<String, String>) {
     if cx.out.actors.iter().any(|a| a.code == def.code.node) {
-        cx.err(fi, def.code.span, format!("actor code `{}` is defined twice", def.code.node));
+        cx.err(
+            fi,
+            def.code.span,
+            format!("actor code `{}` is defined twice", def.code.node),
+        );
         return;
     }
     if let Some(k) = &def.kind {
@@ -358,12 +470,32 @@ fn compile_actor(cx: &mut Ctx, fi: usize, def: &ActorDef, seen: &mut HashMap<Str
     }
     let ix = cx.out.actors.len();
     let body = def.kind.as_ref().is_some_and(|k| k.node == "body");
-    cx.out.actors.push(ActorInfo { code: def.code.node.clone(), cameo: def.cameo.clone(), body });
+    cx.out.actors.push(ActorInfo {
+        code: def.code.node.clone(),
+        cameo: def.cameo.clone(),
+        body,
+    });
     for alias in &def.aliases {
-        add_alias(cx, fi, alias, MentionKind::Actor(ix), &def.code.node, seen, false);
+        add_alias(
+            cx,
+            fi,
+            alias,
+            MentionKind::Actor(ix),
+            &def.code.node,
+            seen,
+            false,
+        );
     }
     for name in def.people.iter().flat_map(|p| p.names.iter()) {
-        add_alias(cx, fi, name, MentionKind::Actor(ix), &def.code.node, seen, true);
+        add_alias(
+            cx,
+            fi,
+            name,
+            MentionKind::Actor(ix),
+            &def.code.node,
+            seen,
+            true,
+        );
     }
 }
 
@@ -382,17 +514,32 @@ fn add_alias(
         return;
     }
     let exact = is_exact_case(&alias.node).then(|| alias.node.clone());
-    let key = format!("{}{}", toks.join(" "), if exact.is_some() { " #exact" } else { "" });
+    let key = format!(
+        "{}{}",
+        toks.join(" "),
+        if exact.is_some() { " #exact" } else { "" }
+    );
     if let Some(prev) = seen.get(&key) {
         if prev != owner {
-            let e = cx.err(fi, alias.span, format!("alias \"{}\" already names `{prev}`", alias.node));
-            *e = e.clone().with_help("an alias may name only one actor; drop one or make it more specific");
+            let e = cx.err(
+                fi,
+                alias.span,
+                format!("alias \"{}\" already names `{prev}`", alias.node),
+            );
+            *e = e
+                .clone()
+                .with_help("an alias may name only one actor; drop one or make it more specific");
         }
         return;
     }
     seen.insert(key, owner.to_string());
     let tokens = toks.iter().map(|t| cx.out.vocab.intern(t)).collect();
-    cx.out.aliases.push(Alias { tokens, kind, exact, person });
+    cx.out.aliases.push(Alias {
+        tokens,
+        kind,
+        exact,
+        person,
+    });
 }
 
 /// Short all-capital aliases ("US", "UN", "AU") only match that exact case.
@@ -417,7 +564,9 @@ fn compile_cue(
         "office" => MentionKind::Office,
         other => {
             let e = cx.err(fi, kind.span, format!("unknown cue kind `{other}`"));
-            *e = e.clone().with_help("cue kinds are: speech, source, carry, generic, office");
+            *e = e
+                .clone()
+                .with_help("cue kinds are: speech, source, carry, generic, office");
             return;
         }
     };
@@ -426,14 +575,29 @@ fn compile_cue(
     match node.phrases() {
         Some(phrases) => {
             for toks in phrases {
-                let key = toks.iter().map(|&t| cx.out.vocab.word(t).to_string()).collect::<Vec<_>>().join(" ");
+                let key = toks
+                    .iter()
+                    .map(|&t| cx.out.vocab.word(t).to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 if let Some(prev) = seen.get(&key) {
-                    let e = cx.err(fi, pattern.span, format!("\"{key}\" is already an alias of `{prev}`"));
-                    *e = e.clone().with_help("a mention may be an actor alias or a cue, not both");
+                    let e = cx.err(
+                        fi,
+                        pattern.span,
+                        format!("\"{key}\" is already an alias of `{prev}`"),
+                    );
+                    *e = e
+                        .clone()
+                        .with_help("a mention may be an actor alias or a cue, not both");
                     continue;
                 }
                 seen.insert(key, format!("cue {}", kind.node));
-                cx.out.aliases.push(Alias { tokens: toks, kind: mention, exact: None, person: false });
+                cx.out.aliases.push(Alias {
+                    tokens: toks,
+                    kind: mention,
+                    exact: None,
+                    person: false,
+                });
             }
         }
         None => match mention {
@@ -445,7 +609,10 @@ fn compile_cue(
 }
 
 /// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
-pub(crate) fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
@@ -476,7 +643,10 @@ mod tests {
         let files = vec![parse_file("t.rules", src).expect("parses")];
         match compile(&files) {
             Ok(_) => Vec::new(),
-            Err(es) => es.iter().map(|e| format!("{}:{} {}", e.line, e.col, e.message)).collect(),
+            Err(es) => es
+                .iter()
+                .map(|e| format!("{}:{} {}", e.line, e.col, e.message))
+                .collect(),
         }
     }
 
@@ -502,20 +672,36 @@ mod tests {
 
     #[test]
     fn did_you_mean() {
-        let files = vec![parse_file("t.rules", &format!("{LABELS}rule a.b {{ label restrain match x }}")).unwrap()];
+        let files = vec![parse_file(
+            "t.rules",
+            &format!("{LABELS}rule a.b {{ label restrain match x }}"),
+        )
+        .unwrap()];
         let errs = compile(&files).unwrap_err();
-        assert_eq!(errs[0].help.as_deref().map(|h| h.starts_with("did you mean `restraint`?")), Some(true));
+        assert_eq!(
+            errs[0]
+                .help
+                .as_deref()
+                .map(|h| h.starts_with("did you mean `restraint`?")),
+            Some(true)
+        );
     }
 
     #[test]
     fn lexicon_cycles_are_errors_not_hangs() {
-        let got = errors(&format!("{LABELS}lexicon A = @B x\nlexicon B = @A\nrule a.b {{ label restraint match @A }}"));
-        assert!(got.iter().any(|e| e.contains("refers to itself")), "{got:?}");
+        let got = errors(&format!(
+            "{LABELS}lexicon A = @B x\nlexicon B = @A\nrule a.b {{ label restraint match @A }}"
+        ));
+        assert!(
+            got.iter().any(|e| e.contains("refers to itself")),
+            "{got:?}"
+        );
     }
 
     #[test]
     fn examples_split_out_the_evidence() {
-        let cases: &[(&str, Result<(&str, Option<(usize, usize)>), ()>)] = &[
+        type Split<'a> = Result<(&'a str, Option<(usize, usize)>), ()>;
+        let cases: &[(&str, Split)] = &[
             ("plain", Ok(("plain", None))),
             ("We [[urge calm]].", Ok(("We urge calm.", Some((3, 12))))),
             ("bad [[x", Err(())),

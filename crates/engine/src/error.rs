@@ -26,10 +26,18 @@ pub struct RuleFileError {
 
 impl RuleFileError {
     /// Builds an error at byte range `start..end` of `source`.
-    pub fn at(path: &str, source: &str, start: usize, end: usize, message: impl Into<String>) -> Self {
+    pub fn at(
+        path: &str,
+        source: &str,
+        start: usize,
+        end: usize,
+        message: impl Into<String>,
+    ) -> Self {
         let start = start.min(source.len());
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
         let line = source[..start].matches('\n').count() + 1;
         let col = source[line_start..start].chars().count() + 1;
         let end = end.clamp(start, line_end);
@@ -38,7 +46,9 @@ impl RuleFileError {
             path: path.to_string(),
             line,
             col,
-            line_text: source[line_start..line_end].trim_end_matches('\r').to_string(),
+            line_text: source[line_start..line_end]
+                .trim_end_matches('\r')
+                .to_string(),
             len,
             message: message.into(),
             help: None,
@@ -79,7 +89,11 @@ impl RuleFileError {
 
 impl fmt::Display for RuleFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path, self.line, self.col, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path, self.line, self.col, self.message
+        )
     }
 }
 

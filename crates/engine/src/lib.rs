@@ -13,8 +13,8 @@ mod matcher;
 mod parse;
 pub mod text;
 
-pub use error::{Error, RuleFileError};
 pub use demarche_core as core;
+pub use error::{Error, RuleFileError};
 
 use attribution::{AliasIndex, Attributor};
 use compile::{Compiled, RuleKind};
@@ -100,20 +100,28 @@ impl RuleSet {
         paths.sort();
         let mut sources = Vec::new();
         for p in paths {
-            let text = std::fs::read_to_string(&p).map_err(|source| Error::Io { path: p.display().to_string(), source })?;
+            let text = std::fs::read_to_string(&p).map_err(|source| Error::Io {
+                path: p.display().to_string(),
+                source,
+            })?;
             sources.push((p.display().to_string(), text));
         }
         if sources.is_empty() {
             return Err(Error::Io {
                 path: dir.display().to_string(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no *.rules file in this folder"),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no *.rules file in this folder",
+                ),
             });
         }
         Self::from_sources(&sources)
     }
 
     /// Compiles rule files given as `(path, source)` pairs; every error of every file at once.
-    pub fn from_sources<P: AsRef<str>, S: AsRef<str>>(sources: &[(P, S)]) -> Result<RuleSet, Error> {
+    pub fn from_sources<P: AsRef<str>, S: AsRef<str>>(
+        sources: &[(P, S)],
+    ) -> Result<RuleSet, Error> {
         let mut files = Vec::new();
         let mut errors = Vec::new();
         for (path, source) in sources {
@@ -128,12 +136,21 @@ impl RuleSet {
         let c = compile::compile(&files).map_err(Error::Rules)?;
         let index = AliasIndex::new(&c);
         let mut label_guards = vec![Vec::new(); c.labels.len()];
-        for (i, r) in c.rules.iter().enumerate().filter(|(_, r)| r.kind == RuleKind::Guard) {
+        for (i, r) in c
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == RuleKind::Guard)
+        {
             for &l in &r.labels {
                 label_guards[l].push(i);
             }
         }
-        Ok(RuleSet { c, index, label_guards })
+        Ok(RuleSet {
+            c,
+            index,
+            label_guards,
+        })
     }
 
     /// The default rule pack, embedded at build time from the workspace's `rules/`.
@@ -148,7 +165,12 @@ impl RuleSet {
 
     /// How many stance rules and shared guards the pack has.
     pub fn rule_count(&self) -> (usize, usize) {
-        let guards = self.c.rules.iter().filter(|r| r.kind == RuleKind::Guard).count();
+        let guards = self
+            .c
+            .rules
+            .iter()
+            .filter(|r| r.kind == RuleKind::Guard)
+            .count();
         (self.c.rules.len() - guards, guards)
     }
 
@@ -159,7 +181,11 @@ impl RuleSet {
 
     /// The CAMEO actor code of an actor, when the pack gives one.
     pub fn actor_cameo(&self, code: &str) -> Option<&str> {
-        self.c.actors.iter().find(|a| a.code == code).and_then(|a| a.cameo.as_deref())
+        self.c
+            .actors
+            .iter()
+            .find(|a| a.code == code)
+            .and_then(|a| a.cameo.as_deref())
     }
 
     /// The statements of an article, in text order.
@@ -186,7 +212,14 @@ impl RuleSet {
                 text: text[a.span.0..a.span.1].to_string(),
                 span: chars.span(a.span.0, a.span.1),
             });
-            let actors = att.map(|a| a.actors.iter().map(|&i| self.c.actors[i].code.clone()).collect()).unwrap_or_default();
+            let actors = att
+                .map(|a| {
+                    a.actors
+                        .iter()
+                        .map(|&i| self.c.actors[i].code.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
             out.push(Statement {
                 span: chars.span(sentence.start, sentence.end),
                 text: text[sentence.start..sentence.end].to_string(),
@@ -214,15 +247,22 @@ impl RuleSet {
     fn stances(&self, v: &View) -> Vec<Found> {
         let present: HashSet<u32> = v.ids.iter().copied().collect();
         let mut best: Vec<Option<Found>> = vec![None; self.c.labels.len()];
-        let mut label_guard_cache: Vec<Option<Vec<(usize, usize)>>> = vec![None; self.c.labels.len()];
+        let mut label_guard_cache: Vec<Option<Vec<(usize, usize)>>> =
+            vec![None; self.c.labels.len()];
         for (ri, rule) in self.c.rules.iter().enumerate() {
             if rule.kind != RuleKind::Stance || !self.may_match(ri, &present) {
                 continue;
             }
             for (s, e) in self.rule_matches(ri, v, &present, &mut label_guard_cache) {
                 for &label in &rule.labels {
-                    let f = Found { label, rule: ri, s, e };
-                    let better = best[label].is_none_or(|b| (s, std::cmp::Reverse(e)) < (b.s, std::cmp::Reverse(b.e)));
+                    let f = Found {
+                        label,
+                        rule: ri,
+                        s,
+                        e,
+                    };
+                    let better = best[label]
+                        .is_none_or(|b| (s, std::cmp::Reverse(e)) < (b.s, std::cmp::Reverse(b.e)));
                     if better {
                         best[label] = Some(f);
                     }
@@ -234,7 +274,10 @@ impl RuleSet {
 
     /// Prefilter: a rule with anchors is tried only if one of them occurs in the sentence.
     fn may_match(&self, ri: usize, present: &HashSet<u32>) -> bool {
-        self.c.rules[ri].anchors.as_ref().is_none_or(|a| a.iter().any(|t| present.contains(t)))
+        self.c.rules[ri]
+            .anchors
+            .as_ref()
+            .is_none_or(|a| a.iter().any(|t| present.contains(t)))
     }
 
     /// Matches of rule `ri` in a sentence that no guard blocks.
@@ -250,7 +293,11 @@ impl RuleSet {
         if matches.is_empty() {
             return matches;
         }
-        let own = if rule.guards.is_empty() { Vec::new() } else { find_overlapping(&rule.guards, v) };
+        let own = if rule.guards.is_empty() {
+            Vec::new()
+        } else {
+            find_overlapping(&rule.guards, v)
+        };
         matches.retain(|m| !own.iter().any(|g| overlaps(*m, *g)));
         for &label in &rule.labels {
             if matches.is_empty() {
@@ -277,7 +324,9 @@ impl RuleSet {
             let present: HashSet<u32> = v.ids.iter().copied().collect();
             let ms = match self.c.rules[ri].kind {
                 RuleKind::Guard => find_overlapping(&self.c.rules[ri].patterns, &v),
-                RuleKind::Stance => self.rule_matches(ri, &v, &present, &mut vec![None; self.c.labels.len()]),
+                RuleKind::Stance => {
+                    self.rule_matches(ri, &v, &present, &mut vec![None; self.c.labels.len()])
+                }
             };
             out.extend(ms.into_iter().map(|(s, e)| v.bytes(s, e)));
         }
@@ -291,16 +340,24 @@ impl RuleSet {
             for ex in &rule.examples {
                 let spans = self.example_spans(ri, &ex.text);
                 let shown = |spans: &[(usize, usize)]| {
-                    spans.iter().map(|&(s, e)| format!("[[{}]]", &ex.text[s..e])).collect::<Vec<_>>().join(", ")
+                    spans
+                        .iter()
+                        .map(|&(s, e)| format!("[[{}]]", &ex.text[s..e]))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 };
                 let failure = match (ex.expect, ex.marked) {
-                    (true, _) if spans.is_empty() => Some("expected a match, found none".to_string()),
+                    (true, _) if spans.is_empty() => {
+                        Some("expected a match, found none".to_string())
+                    }
                     (true, Some(m)) if !spans.contains(&m) => Some(format!(
                         "expected evidence [[{}]], found {}",
                         &ex.text[m.0..m.1],
                         shown(&spans)
                     )),
-                    (false, _) if !spans.is_empty() => Some(format!("expected no match, found {}", shown(&spans))),
+                    (false, _) if !spans.is_empty() => {
+                        Some(format!("expected no match, found {}", shown(&spans)))
+                    }
                     _ => None,
                 };
                 out.push(ExampleOutcome {
@@ -319,8 +376,15 @@ impl RuleSet {
 }
 
 /// Collects `*.rules` files below `dir`, not following links out of it and not deeper than 16.
-fn collect_rule_files(dir: &Path, out: &mut Vec<std::path::PathBuf>, depth: usize) -> Result<(), Error> {
-    let io = |source| Error::Io { path: dir.display().to_string(), source };
+fn collect_rule_files(
+    dir: &Path,
+    out: &mut Vec<std::path::PathBuf>,
+    depth: usize,
+) -> Result<(), Error> {
+    let io = |source| Error::Io {
+        path: dir.display().to_string(),
+        source,
+    };
     let entries = std::fs::read_dir(dir).map_err(io)?;
     for entry in entries {
         let entry = entry.map_err(io)?;
@@ -367,7 +431,9 @@ guard ceasefire.did-not-mention {
     fn pack() -> RuleSet {
         match RuleSet::from_sources(&[("t.rules", PACK)]) {
             Ok(r) => r,
-            Err(Error::Rules(es)) => panic!("{}", es.iter().map(|e| e.render()).collect::<String>()),
+            Err(Error::Rules(es)) => {
+                panic!("{}", es.iter().map(|e| e.render()).collect::<String>())
+            }
             Err(e) => panic!("{e}"),
         }
     }
@@ -376,17 +442,30 @@ guard ceasefire.did-not-mention {
     fn guards_block_only_the_matches_they_overlap() {
         // (sentence, evidence of each stance found)
         let cases: &[(&str, &[&str])] = &[
-            ("We urge them to exercise maximum restraint.", &["exercise maximum restraint"]),
+            (
+                "We urge them to exercise maximum restraint.",
+                &["exercise maximum restraint"],
+            ),
             ("The army is exercising restraint.", &[]),
-            ("The army is exercising restraint and urges others to exercise restraint.", &["exercise restraint"]),
+            (
+                "The army is exercising restraint and urges others to exercise restraint.",
+                &["exercise restraint"],
+            ),
             ("They did not mention the ceasefire.", &[]),
-            ("They did not mention the ceasefire but must respect the ceasefire.", &["respect the ceasefire"]),
+            (
+                "They did not mention the ceasefire but must respect the ceasefire.",
+                &["respect the ceasefire"],
+            ),
             ("Both must respect, honour and keep the ceasefire.", &[]),
             ("Both must respect the truce.", &["respect the truce"]),
         ];
         let rules = pack();
         for (text, want) in cases {
-            let got: Vec<String> = rules.extract_str(text).iter().flat_map(|s| s.stances.iter().map(|x| x.text.clone())).collect();
+            let got: Vec<String> = rules
+                .extract_str(text)
+                .iter()
+                .flat_map(|s| s.stances.iter().map(|x| x.text.clone()))
+                .collect();
             assert_eq!(got, *want, "{text}");
         }
     }
@@ -395,15 +474,25 @@ guard ceasefire.did-not-mention {
     fn embedded_examples_of_a_small_pack_pass() {
         let outcomes = pack().run_examples();
         assert_eq!(outcomes.len(), 5);
-        assert!(outcomes.iter().all(|o| o.failure.is_none()), "{outcomes:#?}");
+        assert!(
+            outcomes.iter().all(|o| o.failure.is_none()),
+            "{outcomes:#?}"
+        );
     }
 
     #[test]
     fn a_wrong_evidence_mark_fails_with_what_was_found() {
         let src = PACK.replace("[[exercise restraint]]", "[[exercise]] restraint");
         let rules = RuleSet::from_sources(&[("t.rules", src.as_str())]).expect("compiles");
-        let failures: Vec<String> = rules.run_examples().into_iter().filter_map(|o| o.failure).collect();
-        assert_eq!(failures, ["expected evidence [[exercise]], found [[exercise restraint]]"]);
+        let failures: Vec<String> = rules
+            .run_examples()
+            .into_iter()
+            .filter_map(|o| o.failure)
+            .collect();
+        assert_eq!(
+            failures,
+            ["expected evidence [[exercise]], found [[exercise restraint]]"]
+        );
     }
 
     #[test]
@@ -412,13 +501,19 @@ guard ceasefire.did-not-mention {
         let st = &pack().extract_str(text)[0];
         let stance = &st.stances[0];
         assert_eq!(&text[stance.span.bytes()], "respect the ceasefire");
-        assert_eq!(stance.span.char_start, text[..stance.span.start].chars().count());
+        assert_eq!(
+            stance.span.char_start,
+            text[..stance.span.start].chars().count()
+        );
         assert_eq!(&text[st.span.bytes()], text);
     }
 
     #[test]
     fn every_file_error_is_reported() {
-        let Err(Error::Rules(errs)) = RuleSet::from_sources(&[("a.rules", "label x\nrule a.b {"), ("b.rules", "lexicon = x")]) else {
+        let Err(Error::Rules(errs)) = RuleSet::from_sources(&[
+            ("a.rules", "label x\nrule a.b {"),
+            ("b.rules", "lexicon = x"),
+        ]) else {
             panic!("expected errors");
         };
         let at: Vec<(String, usize)> = errs.iter().map(|e| (e.path.clone(), e.line)).collect();

@@ -14,10 +14,18 @@ struct RulesParser;
 
 /// Parses one rule file.
 pub fn parse_file(path: &str, source: &str) -> Result<RuleFile, RuleFileError> {
-    let mut pairs = RulesParser::parse(Rule::file, source).map_err(|e| syntax_error(path, source, e))?;
+    let mut pairs =
+        RulesParser::parse(Rule::file, source).map_err(|e| syntax_error(path, source, e))?;
     let file = pairs.next().map(|p| p.into_inner()).into_iter().flatten();
-    let items = file.filter(|p| p.as_rule() != Rule::EOI).map(item).collect();
-    Ok(RuleFile { path: path.to_string(), source: source.to_string(), items })
+    let items = file
+        .filter(|p| p.as_rule() != Rule::EOI)
+        .map(item)
+        .collect();
+    Ok(RuleFile {
+        path: path.to_string(),
+        source: source.to_string(),
+        items,
+    })
 }
 
 fn syntax_error(path: &str, source: &str, e: pest::error::Error<Rule>) -> RuleFileError {
@@ -35,7 +43,9 @@ fn syntax_error(path: &str, source: &str, e: pest::error::Error<Rule>) -> RuleFi
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
         _ => "syntax error".to_string(),
     };
-    let end = source[pos..].find(char::is_whitespace).map_or(source.len(), |i| pos + i);
+    let end = source[pos..]
+        .find(char::is_whitespace)
+        .map_or(source.len(), |i| pos + i);
     RuleFileError::at(path, source, pos, end, message)
         .with_help("see docs/rule-language.md for the syntax of each construct")
 }
@@ -43,25 +53,42 @@ fn syntax_error(path: &str, source: &str, e: pest::error::Error<Rule>) -> RuleFi
 fn rule_name(r: &Rule) -> &'static str {
     match r {
         Rule::EOI => "end of file",
-        Rule::item | Rule::label_def | Rule::lemma_def | Rule::lexicon_def | Rule::rule_def
-        | Rule::guard_def | Rule::actor_def | Rule::cue_def => {
-            "a top-level item (label, lemma, lexicon, rule, guard, actor, cue)"
-        }
-        Rule::rule_stmt | Rule::label_stmt | Rule::match_stmt | Rule::unless_stmt
-        | Rule::expect_stmt | Rule::reject_stmt | Rule::note_stmt => {
-            "`label`, `match`, `unless`, `expect`, `reject`, `note` or `}`"
-        }
-        Rule::actor_stmt | Rule::kind_stmt | Rule::cameo_stmt | Rule::alias_stmt
+        Rule::item
+        | Rule::label_def
+        | Rule::lemma_def
+        | Rule::lexicon_def
+        | Rule::rule_def
+        | Rule::guard_def
+        | Rule::actor_def
+        | Rule::cue_def => "a top-level item (label, lemma, lexicon, rule, guard, actor, cue)",
+        Rule::rule_stmt
+        | Rule::label_stmt
+        | Rule::match_stmt
+        | Rule::unless_stmt
+        | Rule::expect_stmt
+        | Rule::reject_stmt
+        | Rule::note_stmt => "`label`, `match`, `unless`, `expect`, `reject`, `note` or `}`",
+        Rule::actor_stmt
+        | Rule::kind_stmt
+        | Rule::cameo_stmt
+        | Rule::alias_stmt
         | Rule::person_stmt => "`kind`, `cameo`, `alias`, `person`, `note` or `}`",
         Rule::string => "a quoted string",
         Rule::name => "a lower-case name",
         Rule::upper_name => "an upper-case name",
         Rule::rule_id => "a rule id like `label.what-it-matches`",
         Rule::word | Rule::any_word => "a word",
-        Rule::pattern | Rule::alt | Rule::seq | Rule::elem | Rule::atom | Rule::phrase
-        | Rule::prefix | Rule::lex_ref | Rule::lemma_call | Rule::group | Rule::gap => {
-            "a pattern element (word, \"phrase\", @LEXICON, lemma(...), (...), ~a..b)"
-        }
+        Rule::pattern
+        | Rule::alt
+        | Rule::seq
+        | Rule::elem
+        | Rule::atom
+        | Rule::phrase
+        | Rule::prefix
+        | Rule::lex_ref
+        | Rule::lemma_call
+        | Rule::group
+        | Rule::gap => "a pattern element (word, \"phrase\", @LEXICON, lemma(...), (...), ~a..b)",
         Rule::optional => "`?`",
         Rule::int => "a number",
         _ => "something else",
@@ -70,7 +97,10 @@ fn rule_name(r: &Rule) -> &'static str {
 
 fn spanned<T>(pair: &Pair<Rule>, node: T) -> Spanned<T> {
     let s = pair.as_span();
-    Spanned { node, span: (s.start(), s.end()) }
+    Spanned {
+        node,
+        span: (s.start(), s.end()),
+    }
 }
 
 fn text(pair: &Pair<Rule>) -> Spanned<String> {
@@ -102,7 +132,10 @@ fn item(pair: Pair<Rule>) -> Item {
         Rule::lemma_def => {
             let mut it = pair.into_inner();
             let base = it.next().map(|p| text(&p)).unwrap_or_else(empty);
-            Item::Lemma { base, forms: it.map(|p| p.as_str().to_string()).collect() }
+            Item::Lemma {
+                base,
+                forms: it.map(|p| p.as_str().to_string()).collect(),
+            }
         }
         Rule::lexicon_def => {
             let mut it = pair.into_inner();
@@ -124,11 +157,17 @@ fn item(pair: Pair<Rule>) -> Item {
 }
 
 fn empty() -> Spanned<String> {
-    Spanned { node: String::new(), span: (0, 0) }
+    Spanned {
+        node: String::new(),
+        span: (0, 0),
+    }
 }
 
 fn empty_pattern() -> Spanned<Pattern> {
-    Spanned { node: Pattern::Seq(Vec::new()), span: (0, 0) }
+    Spanned {
+        node: Pattern::Seq(Vec::new()),
+        span: (0, 0),
+    }
 }
 
 fn label_def(pair: Pair<Rule>) -> Item {
@@ -142,7 +181,12 @@ fn label_def(pair: Pair<Rule>) -> Item {
             _ => description = Some(string(p).node),
         }
     }
-    Item::Label { name, cameo, plover, description }
+    Item::Label {
+        name,
+        cameo,
+        plover,
+        description,
+    }
 }
 
 fn rule_def(pair: Pair<Rule>) -> RuleDef {
@@ -175,7 +219,14 @@ fn actor_def(pair: Pair<Rule>) -> ActorDef {
     let mut it = pair.into_inner();
     let code = it.next().map(|p| text(&p)).unwrap_or_else(empty);
     let name = it.next().map(|p| string(p).node).unwrap_or_default();
-    let mut def = ActorDef { code, name, kind: None, cameo: None, aliases: Vec::new(), people: Vec::new() };
+    let mut def = ActorDef {
+        code,
+        name,
+        kind: None,
+        cameo: None,
+        aliases: Vec::new(),
+        people: Vec::new(),
+    };
     for stmt in it {
         let rule = stmt.as_rule();
         let mut inner = stmt.into_inner();
@@ -184,10 +235,15 @@ fn actor_def(pair: Pair<Rule>) -> ActorDef {
             Rule::cameo_stmt => def.cameo = inner.next().map(|p| string(p).node),
             Rule::alias_stmt => def.aliases.extend(inner.map(string)),
             Rule::person_stmt => {
-                let mut person = PersonDef { names: Vec::new(), role: None };
+                let mut person = PersonDef {
+                    names: Vec::new(),
+                    role: None,
+                };
                 for p in inner {
                     match p.as_rule() {
-                        Rule::person_role => person.role = p.into_inner().next().map(|s| string(s).node),
+                        Rule::person_role => {
+                            person.role = p.into_inner().next().map(|s| string(s).node)
+                        }
                         _ => person.names.push(string(p)),
                     }
                 }
@@ -206,14 +262,25 @@ fn pattern(pair: Pair<Rule>) -> Spanned<Pattern> {
             let inner = pair.into_inner().next();
             inner.map(pattern).unwrap_or_else(empty_pattern)
         }
-        Rule::alt => collapse(&pair.clone(), pair.into_inner().map(pattern).collect(), Pattern::Alt),
-        Rule::seq => collapse(&pair.clone(), pair.into_inner().map(pattern).collect(), Pattern::Seq),
+        Rule::alt => collapse(
+            &pair.clone(),
+            pair.into_inner().map(pattern).collect(),
+            Pattern::Alt,
+        ),
+        Rule::seq => collapse(
+            &pair.clone(),
+            pair.into_inner().map(pattern).collect(),
+            Pattern::Seq,
+        ),
         Rule::elem => {
             let span = pair.as_span();
             let mut inner = pair.into_inner();
             let atom = inner.next().map(pattern).unwrap_or_else(empty_pattern);
             match inner.next() {
-                Some(_) => Spanned { node: Pattern::Optional(Box::new(atom)), span: (span.start(), span.end()) },
+                Some(_) => Spanned {
+                    node: Pattern::Optional(Box::new(atom)),
+                    span: (span.start(), span.end()),
+                },
                 None => atom,
             }
         }
@@ -238,14 +305,27 @@ fn atom(pair: Pair<Rule>) -> Spanned<Pattern> {
         Rule::word => spanned(&pair, Pattern::Word(pair.as_str().to_string())),
         Rule::phrase => {
             let s = pair.into_inner().next().map(string).unwrap_or_else(empty);
-            Spanned { node: Pattern::Phrase(s.node), span: s.span }
+            Spanned {
+                node: Pattern::Phrase(s.node),
+                span: s.span,
+            }
         }
         Rule::prefix => {
-            let stem = pair.clone().into_inner().next().map_or("", |p| p.as_str()).to_string();
+            let stem = pair
+                .clone()
+                .into_inner()
+                .next()
+                .map_or("", |p| p.as_str())
+                .to_string();
             spanned(&pair, Pattern::Prefix(stem))
         }
         Rule::lex_ref => {
-            let name = pair.clone().into_inner().next().map_or("", |p| p.as_str()).to_string();
+            let name = pair
+                .clone()
+                .into_inner()
+                .next()
+                .map_or("", |p| p.as_str())
+                .to_string();
             spanned(&pair, Pattern::Lexicon(name))
         }
         Rule::lemma_call => {
@@ -253,7 +333,11 @@ fn atom(pair: Pair<Rule>) -> Spanned<Pattern> {
             spanned(&pair, Pattern::Lemma(words))
         }
         Rule::gap => {
-            let nums: Vec<u32> = pair.clone().into_inner().filter_map(|p| p.as_str().parse().ok()).collect();
+            let nums: Vec<u32> = pair
+                .clone()
+                .into_inner()
+                .filter_map(|p| p.as_str().parse().ok())
+                .collect();
             let (lo, hi) = match nums.as_slice() {
                 [hi] => (0, *hi),
                 [lo, hi] => (*lo, *hi),
@@ -290,42 +374,79 @@ mod tests {
     fn strip(p: Pattern) -> Pattern {
         // Spans differ per case; compare shapes only.
         fn s(p: Spanned<Pattern>) -> Spanned<Pattern> {
-            Spanned { node: strip(p.node), span: (0, 0) }
+            Spanned {
+                node: strip(p.node),
+                span: (0, 0),
+            }
         }
         match p {
             Pattern::Seq(v) => Pattern::Seq(v.into_iter().map(s).collect()),
             Pattern::Alt(v) => Pattern::Alt(v.into_iter().map(s).collect()),
             Pattern::Optional(b) => Pattern::Optional(Box::new(s(*b))),
-            Pattern::Lemma(v) => Pattern::Lemma(v.into_iter().map(|x| Spanned { node: x.node, span: (0, 0) }).collect()),
+            Pattern::Lemma(v) => Pattern::Lemma(
+                v.into_iter()
+                    .map(|x| Spanned {
+                        node: x.node,
+                        span: (0, 0),
+                    })
+                    .collect(),
+            ),
             other => other,
         }
     }
 
     fn sp(p: Pattern) -> Spanned<Pattern> {
-        Spanned { node: p, span: (0, 0) }
+        Spanned {
+            node: p,
+            span: (0, 0),
+        }
     }
 
     #[test]
     fn pattern_shapes() {
         let cases: &[(&str, Pattern)] = &[
             ("lexicon A = restraint", w("restraint")),
-            ("lexicon A = \"cease-fire\"", Pattern::Phrase("cease-fire".into())),
+            (
+                "lexicon A = \"cease-fire\"",
+                Pattern::Phrase("cease-fire".into()),
+            ),
             ("lexicon A = escalat*", Pattern::Prefix("escalat".into())),
             ("lexicon A = @TRUCE", Pattern::Lexicon("TRUCE".into())),
             ("lexicon A = ~0..4", Pattern::Gap(0, 4)),
             ("lexicon A = ~3", Pattern::Gap(0, 3)),
-            ("lexicon A = a b", Pattern::Seq(vec![sp(w("a")), sp(w("b"))])),
-            ("lexicon A = a | b", Pattern::Alt(vec![sp(w("a")), sp(w("b"))])),
-            ("lexicon A = a? b", Pattern::Seq(vec![sp(Pattern::Optional(Box::new(sp(w("a"))))), sp(w("b"))])),
+            (
+                "lexicon A = a b",
+                Pattern::Seq(vec![sp(w("a")), sp(w("b"))]),
+            ),
+            (
+                "lexicon A = a | b",
+                Pattern::Alt(vec![sp(w("a")), sp(w("b"))]),
+            ),
+            (
+                "lexicon A = a? b",
+                Pattern::Seq(vec![
+                    sp(Pattern::Optional(Box::new(sp(w("a"))))),
+                    sp(w("b")),
+                ]),
+            ),
             (
                 "lexicon A = (a | b) c",
-                Pattern::Seq(vec![sp(Pattern::Alt(vec![sp(w("a")), sp(w("b"))])), sp(w("c"))]),
+                Pattern::Seq(vec![
+                    sp(Pattern::Alt(vec![sp(w("a")), sp(w("b"))])),
+                    sp(w("c")),
+                ]),
             ),
             (
                 "lexicon A = lemma(urge call)",
                 Pattern::Lemma(vec![
-                    Spanned { node: "urge".into(), span: (0, 0) },
-                    Spanned { node: "call".into(), span: (0, 0) },
+                    Spanned {
+                        node: "urge".into(),
+                        span: (0, 0),
+                    },
+                    Spanned {
+                        node: "call".into(),
+                        span: (0, 0),
+                    },
                 ]),
             ),
         ];
@@ -339,7 +460,9 @@ mod tests {
         let items = parse_ok(
             "rule restraint.x { # a comment\n label restraint\n match exercise restraint\n unless not exercise\n expect \"We [[exercise restraint]].\"\n reject \"No.\" }",
         );
-        let Item::Rule(r) = &items[0] else { panic!("not a rule") };
+        let Item::Rule(r) = &items[0] else {
+            panic!("not a rule")
+        };
         assert_eq!(r.id.node, "restraint.x");
         assert_eq!(r.labels[0].node, "restraint");
         assert_eq!(r.matches.len(), 1);
@@ -357,9 +480,22 @@ mod tests {
              cue speech lemma(urge) | said",
         );
         assert_eq!(items.len(), 4);
-        let Item::Label { cameo, plover, description, .. } = &items[0] else { panic!() };
-        assert_eq!((cameo.as_deref(), plover.as_deref(), description.as_deref()), (Some("0256"), Some("REQUEST"), Some("Stop fighting")));
-        let Item::Lemma { base, forms } = &items[1] else { panic!() };
+        let Item::Label {
+            cameo,
+            plover,
+            description,
+            ..
+        } = &items[0]
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (cameo.as_deref(), plover.as_deref(), description.as_deref()),
+            (Some("0256"), Some("REQUEST"), Some("Stop fighting"))
+        );
+        let Item::Lemma { base, forms } = &items[1] else {
+            panic!()
+        };
         assert_eq!((base.node.as_str(), forms.len()), ("urge", 3));
         let Item::Actor(a) = &items[2] else { panic!() };
         assert_eq!(a.aliases.len(), 2);

@@ -99,7 +99,10 @@ impl Node {
                     if acc.len() * ps.len() > 64 {
                         return None;
                     }
-                    acc = acc.iter().flat_map(|a| ps.iter().map(move |p| [a.clone(), p.clone()].concat())).collect();
+                    acc = acc
+                        .iter()
+                        .flat_map(|a| ps.iter().map(move |p| [a.clone(), p.clone()].concat()))
+                        .collect();
                 }
                 Some(acc)
             }
@@ -147,7 +150,10 @@ impl<'d> View<'d> {
 
     /// The byte range in the original text of visible tokens `s..e`.
     pub fn bytes(&self, s: usize, e: usize) -> (usize, usize) {
-        (self.doc.tokens[self.idx[s]].start, self.doc.tokens[self.idx[e - 1]].end)
+        (
+            self.doc.tokens[self.idx[s]].start,
+            self.doc.tokens[self.idx[e - 1]].end,
+        )
     }
 
     /// True if the visible token `p` is inside a quotation.
@@ -228,7 +234,9 @@ pub(crate) fn find_all(patterns: &[Node], v: &View) -> Vec<(usize, usize)> {
 
 /// The longest match at every start (overlapping), for guards.
 pub(crate) fn find_overlapping(patterns: &[Node], v: &View) -> Vec<(usize, usize)> {
-    (0..v.len()).filter_map(|p| longest_at(patterns, v, p).map(|e| (p, e))).collect()
+    (0..v.len())
+        .filter_map(|p| longest_at(patterns, v, p).map(|e| (p, e)))
+        .collect()
 }
 
 /// True if the token ranges share at least one token.
@@ -257,7 +265,10 @@ mod tests {
                 } else if w.contains('|') {
                     Node::Alt(w.split('|').map(|x| Node::Tok(vocab.intern(x))).collect())
                 } else {
-                    let toks: Vec<Node> = phrase_tokens(w).iter().map(|t| Node::Tok(vocab.intern(t))).collect();
+                    let toks: Vec<Node> = phrase_tokens(w)
+                        .iter()
+                        .map(|t| Node::Tok(vocab.intern(t)))
+                        .collect();
                     Node::Seq(toks)
                 }
             })
@@ -284,21 +295,65 @@ mod tests {
     fn matcher_semantics() {
         // (pattern, text, evidence of every match)
         let cases: &[(&str, &str, &[&str])] = &[
-            ("exercise restraint", "Both sides must exercise restraint.", &["exercise restraint"]),
-            ("exercise restraint", "They EXERCISE Restraint", &["EXERCISE Restraint"]),
-            ("exercise maximum? restraint", "exercise maximum restraint", &["exercise maximum restraint"]),
-            ("exercise maximum? restraint", "exercise restraint", &["exercise restraint"]),
-            ("respect ~0..3 ceasefire", "respect the ceasefire", &["respect the ceasefire"]),
-            ("respect ~0..3 ceasefire", "respect fully and in good faith the ceasefire", &[]),
-            ("respect ~0..3 ceasefire", "respect the existing ceasefire and the ceasefire", &["respect the existing ceasefire"]),
+            (
+                "exercise restraint",
+                "Both sides must exercise restraint.",
+                &["exercise restraint"],
+            ),
+            (
+                "exercise restraint",
+                "They EXERCISE Restraint",
+                &["EXERCISE Restraint"],
+            ),
+            (
+                "exercise maximum? restraint",
+                "exercise maximum restraint",
+                &["exercise maximum restraint"],
+            ),
+            (
+                "exercise maximum? restraint",
+                "exercise restraint",
+                &["exercise restraint"],
+            ),
+            (
+                "respect ~0..3 ceasefire",
+                "respect the ceasefire",
+                &["respect the ceasefire"],
+            ),
+            (
+                "respect ~0..3 ceasefire",
+                "respect fully and in good faith the ceasefire",
+                &[],
+            ),
+            (
+                "respect ~0..3 ceasefire",
+                "respect the existing ceasefire and the ceasefire",
+                &["respect the existing ceasefire"],
+            ),
             ("escalat*", "avoid escalating tensions", &["escalating"]),
-            ("de-escalate", "urges both sides to de-escalate", &["de-escalate"]),
+            (
+                "de-escalate",
+                "urges both sides to de-escalate",
+                &["de-escalate"],
+            ),
             ("de-escalate", "urges both sides to deescalate", &[]),
             ("cease-fire", "a cease-fire now", &["cease-fire"]),
-            ("expressed concern", "expressed “concern” over", &["expressed “concern"]),
-            ("calm|restraint", "calm and restraint", &["calm", "restraint"]),
+            (
+                "expressed concern",
+                "expressed “concern” over",
+                &["expressed “concern"],
+            ),
+            (
+                "calm|restraint",
+                "calm and restraint",
+                &["calm", "restraint"],
+            ),
             ("stéphane", "Stephane said", &["Stephane"]),
-            ("restraint ~0..2", "restraint now please", &["restraint now please"]),
+            (
+                "restraint ~0..2",
+                "restraint now please",
+                &["restraint now please"],
+            ),
         ];
         for (pattern, text, want) in cases {
             assert_eq!(run(pattern, text), *want, "{pattern} on {text}");
@@ -307,7 +362,11 @@ mod tests {
 
     #[test]
     fn gaps_never_cross_sentences() {
-        assert!(run("respect ~0..6 ceasefire", "We respect them. The ceasefire broke.").is_empty());
+        assert!(run(
+            "respect ~0..6 ceasefire",
+            "We respect them. The ceasefire broke."
+        )
+        .is_empty());
     }
 
     #[test]
@@ -321,7 +380,11 @@ mod tests {
 
     #[test]
     fn overlap_is_sharing_a_token() {
-        let cases = [((0, 2), (1, 3), true), ((0, 2), (2, 4), false), ((3, 4), (0, 9), true)];
+        let cases = [
+            ((0, 2), (1, 3), true),
+            ((0, 2), (2, 4), false),
+            ((3, 4), (0, 9), true),
+        ];
         for (a, b, want) in cases {
             assert_eq!(overlaps(a, b), want, "{a:?} {b:?}");
         }

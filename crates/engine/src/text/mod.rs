@@ -86,10 +86,19 @@ impl<'a> Document<'a> {
         for (start, end, paragraph) in split_sentences(text) {
             let first = tokens.len();
             tokenize(text, start, end, &mut tokens);
-            sentences.push(SentenceInfo { start, end, paragraph, tokens: first..tokens.len() });
+            sentences.push(SentenceInfo {
+                start,
+                end,
+                paragraph,
+                tokens: first..tokens.len(),
+            });
         }
         mark_quotes(text, &mut tokens, &sentences);
-        Document { text, tokens, sentences }
+        Document {
+            text,
+            tokens,
+            sentences,
+        }
     }
 
     /// The tokens of sentence `i`.
