@@ -1,9 +1,9 @@
 //! Whole-tool tests over the corpus: one insta snapshot per article in `tests/corpus/`, written
 //! for a reviewer, and a strict check of the seed article against its gold statements.
 
+use demarche_core::Statement;
 use demarche_engine::text::Document;
 use demarche_engine::RuleSet;
-use demarche_core::Statement;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -38,13 +38,28 @@ fn render_for_review(text: &str, statements: &[Statement]) -> String {
             let _ = writeln!(out, "{line}:{col} (no stance) {sentence}\n");
             continue;
         };
-        let speaker = st.speaker.as_ref().map_or("(no speaker)".to_string(), |sp| format!("{:?}", sp.text));
-        let _ = writeln!(out, "{line}:{col} {} | speaker {speaker} | actors [{}]", st.labels().join(", "), st.actors.join(", "));
+        let speaker = st
+            .speaker
+            .as_ref()
+            .map_or("(no speaker)".to_string(), |sp| format!("{:?}", sp.text));
+        let _ = writeln!(
+            out,
+            "{line}:{col} {} | speaker {speaker} | actors [{}]",
+            st.labels().join(", "),
+            st.actors.join(", ")
+        );
         let _ = writeln!(out, "  | {sentence}");
         for stance in &st.stances {
             let pad = text[s.start..stance.span.start].chars().count();
             let len = stance.text.chars().count().max(1);
-            let _ = writeln!(out, "  | {}{} {} ({})", " ".repeat(pad), "^".repeat(len), stance.label, stance.rule);
+            let _ = writeln!(
+                out,
+                "  | {}{} {} ({})",
+                " ".repeat(pad),
+                "^".repeat(len),
+                stance.label,
+                stance.rule
+            );
         }
         out.push('\n');
     }
@@ -70,20 +85,76 @@ struct Gold {
 }
 
 const SEED_GOLD: &[Gold] = &[
-    Gold { fragment: "The US , Russia, the EU and many other powers expressed concern", actors: &["USA", "RUS", "EU"], labels: &["concern", "negotiation"] },
-    Gold { fragment: "World powers called for restraint", actors: &[], labels: &["restraint"] },
-    Gold { fragment: "the Secretary-General is following with concern", actors: &["UN"], labels: &["concern"] },
-    Gold { fragment: "Dujarric added", actors: &["UN"], labels: &["restraint", "negotiation"] },
-    Gold { fragment: "according to a Foreign Ministry statement", actors: &["RUS"], labels: &["concern", "restraint", "ceasefire"] },
-    Gold { fragment: "active work with both sides", actors: &["RUS"], labels: &["mediation"] },
-    Gold { fragment: "stressed the need to comply with all the provisions", actors: &["RUS"], labels: &["compliance", "ceasefire"] },
-    Gold { fragment: "Peskov also told the TASS news agency", actors: &["RUS"], labels: &["concern", "restraint", "ceasefire"] },
-    Gold { fragment: "Ned Price said", actors: &["USA"], labels: &["concern", "restraint"] },
-    Gold { fragment: "The State Department’s statement stressed", actors: &["USA"], labels: &["negotiation"] },
-    Gold { fragment: "ready to engage bilaterally", actors: &["USA"], labels: &["mediation"] },
-    Gold { fragment: "NATO calls for an immediate cessation of hostilities", actors: &["NATO"], labels: &["ceasefire", "restraint", "negotiation"] },
-    Gold { fragment: "released a statement that", actors: &["EU"], labels: &["ceasefire"] },
-    Gold { fragment: "the statement continued", actors: &["EU"], labels: &["restraint", "ceasefire", "negotiation", "mediation"] },
+    Gold {
+        fragment: "The US , Russia, the EU and many other powers expressed concern",
+        actors: &["USA", "RUS", "EU"],
+        labels: &["concern", "negotiation"],
+    },
+    Gold {
+        fragment: "World powers called for restraint",
+        actors: &[],
+        labels: &["restraint"],
+    },
+    Gold {
+        fragment: "the Secretary-General is following with concern",
+        actors: &["UN"],
+        labels: &["concern"],
+    },
+    Gold {
+        fragment: "Dujarric added",
+        actors: &["UN"],
+        labels: &["restraint", "negotiation"],
+    },
+    Gold {
+        fragment: "according to a Foreign Ministry statement",
+        actors: &["RUS"],
+        labels: &["concern", "restraint", "ceasefire"],
+    },
+    Gold {
+        fragment: "active work with both sides",
+        actors: &["RUS"],
+        labels: &["mediation"],
+    },
+    Gold {
+        fragment: "stressed the need to comply with all the provisions",
+        actors: &["RUS"],
+        labels: &["compliance", "ceasefire"],
+    },
+    Gold {
+        fragment: "Peskov also told the TASS news agency",
+        actors: &["RUS"],
+        labels: &["concern", "restraint", "ceasefire"],
+    },
+    Gold {
+        fragment: "Ned Price said",
+        actors: &["USA"],
+        labels: &["concern", "restraint"],
+    },
+    Gold {
+        fragment: "The State Department’s statement stressed",
+        actors: &["USA"],
+        labels: &["negotiation"],
+    },
+    Gold {
+        fragment: "ready to engage bilaterally",
+        actors: &["USA"],
+        labels: &["mediation"],
+    },
+    Gold {
+        fragment: "NATO calls for an immediate cessation of hostilities",
+        actors: &["NATO"],
+        labels: &["ceasefire", "restraint", "negotiation"],
+    },
+    Gold {
+        fragment: "released a statement that",
+        actors: &["EU"],
+        labels: &["ceasefire"],
+    },
+    Gold {
+        fragment: "the statement continued",
+        actors: &["EU"],
+        labels: &["restraint", "ceasefire", "negotiation", "mediation"],
+    },
 ];
 
 /// Evidence that must never be used, with the label it must not give.
@@ -91,7 +162,10 @@ const SEED_TRAPS: &[(&str, &str)] = &[
     ("brokered the 2020 ceasefire", "ceasefire"),
     ("Karabakh mediation efforts", "mediation"),
     ("did not mention the Russia-brokered ceasefire", "ceasefire"),
-    ("making every effort to stabilize the situation", "mediation"),
+    (
+        "making every effort to stabilize the situation",
+        "mediation",
+    ),
 ];
 
 #[test]
@@ -102,7 +176,10 @@ fn seed_article_agrees_with_its_gold() {
     let mut matched = vec![false; statements.len()];
     for g in SEED_GOLD {
         let at = text.find(g.fragment).expect("gold fragment is in the seed");
-        let Some(i) = statements.iter().position(|s| s.span.start <= at && at < s.span.end) else {
+        let Some(i) = statements
+            .iter()
+            .position(|s| s.span.start <= at && at < s.span.end)
+        else {
             problems.push(format!("missed: {}", g.fragment));
             continue;
         };
@@ -112,10 +189,16 @@ fn seed_article_agrees_with_its_gold() {
         let mut want = g.labels.to_vec();
         want.sort_unstable();
         if labels != want {
-            problems.push(format!("labels of {:?}: got {labels:?}, want {want:?}", g.fragment));
+            problems.push(format!(
+                "labels of {:?}: got {labels:?}, want {want:?}",
+                g.fragment
+            ));
         }
         if statements[i].actors != g.actors {
-            problems.push(format!("actors of {:?}: got {:?}, want {:?}", g.fragment, statements[i].actors, g.actors));
+            problems.push(format!(
+                "actors of {:?}: got {:?}, want {:?}",
+                g.fragment, statements[i].actors, g.actors
+            ));
         }
     }
     let headline = "Major powers call for restraint in Karabakh";

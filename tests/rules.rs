@@ -8,11 +8,17 @@ use std::collections::BTreeMap;
 fn every_embedded_example_holds() {
     let rules = match RuleSet::embedded() {
         Ok(r) => r,
-        Err(demarche_engine::Error::Rules(es)) => panic!("{}", es.iter().map(|e| e.render()).collect::<String>()),
+        Err(demarche_engine::Error::Rules(es)) => {
+            panic!("{}", es.iter().map(|e| e.render()).collect::<String>())
+        }
         Err(e) => panic!("{e}"),
     };
     let outcomes = rules.run_examples();
-    assert!(outcomes.len() > 100, "the pack should carry its examples ({} found)", outcomes.len());
+    assert!(
+        outcomes.len() > 100,
+        "the pack should carry its examples ({} found)",
+        outcomes.len()
+    );
     let mut by_file: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for o in outcomes.iter().filter(|o| o.failure.is_some()) {
         let kind = if o.expect { "expect" } else { "reject" };
@@ -25,8 +31,15 @@ fn every_embedded_example_holds() {
             o.failure.as_deref().unwrap_or_default()
         ));
     }
-    let report: Vec<String> = by_file.into_iter().map(|(f, lines)| format!("{f}:\n{}", lines.join("\n"))).collect();
-    assert!(report.is_empty(), "failing examples:\n{}", report.join("\n"));
+    let report: Vec<String> = by_file
+        .into_iter()
+        .map(|(f, lines)| format!("{f}:\n{}", lines.join("\n")))
+        .collect();
+    assert!(
+        report.is_empty(),
+        "failing examples:\n{}",
+        report.join("\n")
+    );
 }
 
 #[test]
@@ -45,5 +58,8 @@ fn every_stance_rule_has_both_kinds_of_example() {
             missing.push(id);
         }
     }
-    assert!(missing.is_empty(), "rules without an expect and a reject example: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "rules without an expect and a reject example: {missing:?}"
+    );
 }

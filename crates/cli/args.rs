@@ -1,0 +1,102 @@
+//! Command-line arguments, declared with clap's derive API.
+//!
+//! This module owns only the shape of the command line: subcommands, flags, their defaults and
+//! help texts. What each subcommand does lives in `commands/`; clap itself reports bad usage and
+//! exits with code 2.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Extract diplomatic statements (who said what, by stance) from news articles.
+#[derive(Debug, Parser)]
+#[command(name = "demarche", version, about, arg_required_else_help = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find the diplomatic statements in articles (files, folders or stdin).
+    Classify(ClassifyArgs),
+    /// Compile a rule pack and report every error in it.
+    Check(RulesArgs),
+    /// Run the `expect` / `reject` examples embedded in a rule pack.
+    Test(RulesArgs),
+}
+
+/// Arguments of `demarche classify`.
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// Files or folders to read (folders recursively, hidden files skipped); `-` or nothing
+    /// reads stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Use the rule pack in DIR instead of the embedded one.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+
+    /// How to read inputs: `auto` reads `*.jsonl` / `*.ndjson` files as JSON Lines and other
+    /// files as text; on stdin it looks at the first non-blank character (`{` = JSON Lines).
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+
+    /// Output format: a report for people, one JSON array, or one JSON object per article.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Arguments of `demarche check` and `demarche test`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// The rule folder; the embedded default pack when omitted.
+    #[arg(value_name = "RULES")]
+    pub rules: Option<PathBuf>,
+}
+
+/// How to read input files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// JSON Lines for `*.jsonl` / `*.ndjson` (or stdin starting with `{`), text otherwise.
+    Auto,
+    /// Every input is one plain-text article.
+    Text,
+    /// Every input is JSON Lines, one article record per line.
+    Jsonl,
+}
+
+/// How to write results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable report, with evidence marked `[[like this]]`.
+    Text,
+    /// One pretty-printed JSON array of all article results.
+    Json,
+    /// One JSON object per input article, one per line, in input order.
+    Jsonl,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn classify_defaults() {
+        let cli = Cli::try_parse_from(["demarche", "classify"]).unwrap();
+        let Command::Classify(args) = cli.command else {
+            panic!("not classify")
+        };
+        assert!(args.paths.is_empty());
+        assert_eq!(args.format, Format::Text);
+        assert_eq!(args.input_format, InputFormat::Auto);
+    }
+}

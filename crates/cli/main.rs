@@ -1,0 +1,37 @@
+//! The `demarche` binary: parse the command line, run a subcommand, map the outcome to an exit
+//! code.
+//!
+//! Exit codes: 0 success (with or without statements); 1 failed rule tests; 2 usage (from
+//! clap), rule-file, input or output errors. A closed stdout (broken pipe, as with `| head`)
+//! exits 0 quietly, as ripgrep and ruff do. The CLI is the only crate that uses anyhow; it
+//! renders what the engine returns and never decides stance itself.
+
+mod args;
+mod commands;
+mod input;
+mod output;
+
+use clap::Parser;
+use std::io;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match commands::run(&cli) {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            commands::warn(&format!("error: {err:#}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// True when the error comes from writing to a closed pipe.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

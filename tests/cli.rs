@@ -1,0 +1,379 @@
+//! Whole-tool tests of the `demarche` binary: exit codes, stdout and stderr of each subcommand,
+//! as insta-cmd snapshots in `tests/snapshots/cli_*.snap`, plus plain asserts where behaviour
+//! matters more than wording (offsets of the output contract, one output line per input
+//! article, input order, a closed pipe).
+//!
+//! Commands that need a temp folder run *inside* it with relative paths, so that no temp path
+//! reaches a snapshot (insta's `filters` feature is not enabled in this workspace).
+
+use demarche_core::{ArticleResult, Span};
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The seed article, relative to the workspace root.
+const SEED: &str = "tests/corpus/karabakh-restraint.txt";
+
+/// JSON Lines with a malformed line and a record without `text` between two good records.
+const MIXED_JSONL: &str = concat!(
+    r#"{"id": "good-1", "title": "Calls for calm", "text": "The UN urged both sides to exercise restraint, Dujarric said."}"#,
+    "\n",
+    r#"{"id": "broken", "text": "unterminated"#,
+    "\n\n",
+    r#"{"id": 42, "title": "no text here"}"#,
+    "\n",
+    r#"{"id": "good-2", "url": "https://example.org/a", "text": "Russia expressed concern about the clashes."}"#,
+    "\n",
+);
+
+/// `demarche` run from the workspace root.
+fn demarche() -> Command {
+    let mut cmd = Command::new(get_cargo_bin("demarche"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// `assert_cmd_snapshot!` into `tests/snapshots/`, named without the module prefix.
+macro_rules! snapshot {
+    ($name:literal, $cmd:expr) => {
+        insta::with_settings!(
+            { snapshot_path => "snapshots", prepend_module_to_snapshot => false },
+            { assert_cmd_snapshot!($name, $cmd) }
+        )
+    };
+}
+
+/// A fresh folder under the system temp folder, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("demarche-cli-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn write(&self, rel: &str, contents: &str) {
+        let path = self.0.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+
+    /// `demarche` run inside this folder.
+    fn demarche(&self) -> Command {
+        let mut cmd = Command::new(get_cargo_bin("demarche"));
+        cmd.current_dir(&self.0);
+        cmd
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn classify_seed_text() {
+    snapshot!(
+        "cli_classify_seed_text",
+        demarche().args(["classify", SEED])
+    );
+}
+
+#[test]
+fn classify_seed_json() {
+    snapshot!(
+        "cli_classify_seed_json",
+        demarche().args(["classify", "--format", "json", SEED])
+    );
+}
+
+#[test]
+fn classify_seed_jsonl() {
+    snapshot!(
+        "cli_classify_seed_jsonl",
+        demarche().args(["classify", "--format", "jsonl", SEED])
+    );
+}
+
+#[test]
+fn classify_stdin_text() {
+    let text = "Stéphane Dujarric said the UN “urges the sides to exercise restraint.”\n";
+    snapshot!(
+        "cli_classify_stdin_text",
+        demarche().arg("classify").pass_stdin(text)
+    );
+}
+
+#[test]
+fn classify_jsonl_with_bad_records() {
+    let mut cmd = demarche();
+    cmd.args(["classify", "--format", "jsonl", "-"]);
+    snapshot!(
+        "cli_classify_jsonl_with_bad_records",
+        cmd.pass_stdin(MIXED_JSONL)
+    );
+}
+
+#[test]
+fn bad_records_keep_their_line_and_exit_2() {
+    let output = run_with_stdin(
+        demarche().args(["classify", "--format", "jsonl"]),
+        MIXED_JSONL,
+    );
+    assert_eq!(output.status.code(), Some(2), "stderr: {}", output.stderr);
+    let results = parse_jsonl(&output.stdout);
+    let records_in = MIXED_JSONL.lines().filter(|l| !l.trim().is_empty()).count();
+    assert_eq!(results.len(), records_in);
+    let ids: Vec<&str> = results.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["good-1", "<stdin>:2", "42", "good-2"]);
+    let kinds: Vec<Option<(&str, Option<usize>)>> = results
+        .iter()
+        .map(|r| r.error.as_ref().map(|e| (e.kind.as_str(), e.line)))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            None,
+            Some(("json", Some(2))),
+            Some(("missing-field", Some(4))),
+            None
+        ]
+    );
+    assert_eq!(results[0].title.as_deref(), Some("Calls for calm"));
+    assert_eq!(results[3].url.as_deref(), Some("https://example.org/a"));
+}
+
+#[test]
+fn folders_are_walked_in_order_without_hidden_files() {
+    let tmp = TempDir::new("walk");
+    tmp.write("in/b/c.txt", "The EU expressed concern.");
+    tmp.write("in/a.txt", "Nothing to see.");
+    tmp.write("in/.hidden.txt", "The UN urged restraint.");
+    tmp.write(
+        "in/d.jsonl",
+        "{\"id\": \"r1\", \"text\": \"x\"}\n{\"id\": \"r2\", \"text\": \"y\"}\n",
+    );
+    let output = run_with_stdin(
+        tmp.demarche()
+            .args(["classify", "--format", "jsonl", "in", "missing.txt"]),
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2), "stderr: {}", output.stderr);
+    let results = parse_jsonl(&output.stdout);
+    let ids: Vec<&str> = results.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["in/a.txt", "in/b/c.txt", "r1", "r2", "missing.txt"]);
+    assert_eq!(
+        results[4].error.as_ref().map(|e| e.kind.as_str()),
+        Some("io")
+    );
+    assert!(
+        output.stderr.contains("missing.txt"),
+        "stderr: {}",
+        output.stderr
+    );
+}
+
+#[test]
+fn jsonl_offsets_slice_the_article_text() {
+    let seed = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED)).unwrap();
+    let output = run_with_stdin(demarche().args(["classify", "--format", "jsonl", SEED]), "");
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", output.stderr);
+    let results = parse_jsonl(&output.stdout);
+    assert_eq!(results.len(), 1);
+    assert!(
+        !results[0].statements.is_empty(),
+        "the seed article has statements"
+    );
+    check_offsets(&seed, &results[0]);
+
+    // The same through JSON Lines input, with more non-ASCII text before the statements.
+    let text = format!("Çavuşoğlu — «Ankara» … {seed}");
+    let record = serde_json::json!({ "id": "a", "text": text }).to_string();
+    let output = run_with_stdin(demarche().args(["classify", "--format", "jsonl"]), &record);
+    let results = parse_jsonl(&output.stdout);
+    assert!(!results[0].statements.is_empty());
+    check_offsets(&text, &results[0]);
+}
+
+/// A two-rule pack whose `restraint.exercise-restraint` fails one `expect` and one `reject`.
+const MINI_PACK_RULES: &str = r#"
+rule restraint.exercise-restraint {
+  label restraint
+  match exercise restraint
+  expect "Both sides must [[exercise restraint]]."
+  expect "They urged [[calm]]."
+  reject "Both sides exercise restraint daily."
+}
+
+rule restraint.urge-calm {
+  label restraint
+  match urged calm
+  expect "They [[urged calm]] on Monday."
+  reject "Calm returned to the city."
+}
+"#;
+
+const LABELS: &str = "label restraint cameo \"0256\" plover \"REQUEST\" \"Appeal for restraint\"\n";
+
+#[test]
+fn rules_flag_replaces_the_embedded_pack() {
+    let tmp = TempDir::new("mini-pack");
+    tmp.write("pack/labels.rules", LABELS);
+    tmp.write("pack/stances/restraint.rules", MINI_PACK_RULES);
+    let mut cmd = tmp.demarche();
+    cmd.args(["classify", "--rules", "pack"]);
+    let text = "Both sides must exercise restraint, the UN said. They urged calm.";
+    snapshot!("cli_classify_with_rules_flag", cmd.pass_stdin(text));
+    snapshot!("cli_test_failures", tmp.demarche().args(["test", "pack"]));
+}
+
+#[test]
+fn broken_rules_are_reported_with_positions() {
+    let tmp = TempDir::new("broken-rules");
+    tmp.write("broken/labels.rules", LABELS);
+    tmp.write(
+        "broken/stances/restraint.rules",
+        "rule restraint.exercise-restraint {\n  label restrain\n  match exercise @NOPE\n  \
+         expect \"Both sides must [[exercise restraint]].\"\n}\n",
+    );
+    tmp.write("article.txt", "The UN urged restraint.");
+    // Not through stdin: the command exits before reading it, and insta-cmd's writer panics.
+    let mut cmd = tmp.demarche();
+    cmd.args(["classify", "--rules", "broken", "article.txt"]);
+    snapshot!("cli_classify_broken_rules", cmd);
+}
+
+#[test]
+fn check_reports_syntax_errors_of_every_file() {
+    let tmp = TempDir::new("syntax-rules");
+    tmp.write(
+        "syntax/a.rules",
+        "label restraint \"x\"\nrule restraint.unclosed {\n  label restraint\n  match ( exercise\n}\n",
+    );
+    tmp.write("syntax/b.rules", "lexicon calm = calm\n");
+    snapshot!(
+        "cli_check_syntax_errors",
+        tmp.demarche().args(["check", "syntax"])
+    );
+}
+
+#[test]
+fn check_embedded_pack() {
+    snapshot!("cli_check_embedded", demarche().arg("check"));
+}
+
+/// Not a snapshot: the per-rule table changes with every rule added to the pack.
+#[test]
+fn test_embedded_pack_passes() {
+    let output = run_with_stdin(demarche().arg("test"), "");
+    assert_eq!(output.status.code(), Some(0), "stdout: {}", output.stdout);
+    let last = output.stdout.lines().last().unwrap_or_default();
+    let (passed, failed) = last.split_once(" passed, ").expect(last);
+    assert!(passed.parse::<usize>().unwrap() > 0, "{last}");
+    assert_eq!(failed, "0 failed");
+    assert_eq!(output.stderr, "");
+}
+
+#[test]
+fn usage_error_exits_2() {
+    snapshot!(
+        "cli_usage_error",
+        demarche().args(["classify", "--format", "xml"])
+    );
+}
+
+#[test]
+fn closed_stdout_exits_0_quietly() {
+    let record =
+        r#"{"id": "a", "text": "The UN urged both sides to exercise restraint, Dujarric said."}"#;
+    let input = format!("{record}\n").repeat(5000);
+    let mut child = demarche()
+        .args(["classify", "--format", "jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, as `| head -0` would
+    let mut stdin = child.stdin.take().unwrap();
+    let _ = stdin.write_all(input.as_bytes()); // the child may stop reading early
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+/// Stdout and stderr of a finished command, as text.
+struct Output {
+    status: std::process::ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_with_stdin(cmd: &mut Command, stdin: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_string();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(input.as_bytes());
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    Output {
+        status: output.status,
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn parse_jsonl(stdout: &str) -> Vec<ArticleResult> {
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect()
+}
+
+/// Every span of the result slices `text` to its `text` field, and its char offsets count the
+/// chars before it; stance evidence lies inside its statement.
+fn check_offsets(text: &str, result: &ArticleResult) {
+    for st in &result.statements {
+        check_span(text, &st.span, &st.text);
+        for stance in &st.stances {
+            check_span(text, &stance.span, &stance.text);
+            assert!(
+                st.span.start <= stance.span.start && stance.span.end <= st.span.end,
+                "evidence {:?} outside its statement {:?}",
+                stance.text,
+                st.text
+            );
+        }
+        if let Some(speaker) = &st.speaker {
+            check_span(text, &speaker.span, &speaker.text);
+        }
+    }
+}
+
+fn check_span(text: &str, span: &Span, expected: &str) {
+    let slice = text.get(span.start..span.end);
+    assert_eq!(slice, Some(expected), "bytes {}..{}", span.start, span.end);
+    assert_eq!(
+        text[..span.start].chars().count(),
+        span.char_start,
+        "char_start of {expected:?}"
+    );
+    assert_eq!(
+        text[..span.end].chars().count(),
+        span.char_end,
+        "char_end of {expected:?}"
+    );
+}
