@@ -144,7 +144,7 @@ impl<'c> Attributor<'c> {
         let chain = chain_from(v, &mentions, chosen);
         let actors = self.resolve(v, &mentions, &skipped, &chain, paragraph);
         let mut span = speaker_span(v, &mentions, &chain);
-        let last = mentions[*chain.last().unwrap_or(&chosen)].e;
+        let last = chain_end(&mentions, &chain);
         let name_end = (last..v.len())
             .take_while(|&p| is_name(v, p) && !mentions.iter().any(|m| m.s == p))
             .last();
@@ -277,7 +277,7 @@ impl<'c> Attributor<'c> {
                 let in_region = |m: &Mention| m.s >= rs && m.e <= cs && !skipped[m.s];
                 // "CLAUSE, SPEAKER said": a speaker right before the cue, after a comma.
                 let reaches_cue = |i: usize| {
-                    let ends = mentions[*chain_from(v, mentions, i).last().unwrap_or(&i)].e;
+                    let ends = chain_end(mentions, &chain_from(v, mentions, i));
                     ends + 1 >= cs && ends <= cs
                 };
                 let first = mentions.iter().position(in_region);
@@ -329,8 +329,9 @@ impl<'c> Attributor<'c> {
             MentionKind::Actor(a) => Some(a),
             _ => None,
         };
-        let last = mentions[*chain.last().unwrap_or(&chain[0])];
-        if let Some(a) = owner_after(v, mentions, last.e, 0).and_then(|i| actor_of(&mentions[i])) {
+        if let Some(a) = owner_after(v, mentions, chain_end(mentions, chain), 0)
+            .and_then(|i| actor_of(&mentions[i]))
+        {
             return vec![a];
         }
         if kinds.contains(&MentionKind::Office) {
@@ -369,11 +370,17 @@ impl<'c> Attributor<'c> {
             })
     }
 
+    /// The carried speaker, if it was set in this paragraph or the one before.
+    fn carried_near(&self, paragraph: usize) -> Option<&Carried> {
+        self.carried
+            .as_ref()
+            .filter(|c| paragraph <= c.paragraph + 1)
+    }
+
     fn carried_actors(&self, paragraph: usize) -> Vec<usize> {
-        match &self.carried {
-            Some(c) if paragraph <= c.paragraph + 1 => c.actors.clone(),
-            _ => Vec::new(),
-        }
+        self.carried_near(paragraph)
+            .map(|c| c.actors.clone())
+            .unwrap_or_default()
     }
 
     /// For a stance sentence with no mention: keep the carried speaker when the sentence opens
@@ -385,9 +392,9 @@ impl<'c> Attributor<'c> {
         paragraph: usize,
         evidence: Option<usize>,
     ) -> Option<Attribution> {
-        let c = self.carried.as_ref()?;
+        let c = self.carried_near(paragraph)?;
         let quoted = v.len() > 0 && (v.in_quote(0) || evidence.is_some_and(|e| v.in_quote(e)));
-        if mentions.is_empty() && quoted && paragraph <= c.paragraph + 1 {
+        if mentions.is_empty() && quoted {
             return Some(Attribution {
                 span: c.span,
                 actors: c.actors.clone(),
@@ -494,6 +501,11 @@ fn owner_after(v: &View, mentions: &[Mention], end: usize, depth: usize) -> Opti
     }
 }
 
+/// The visible token after the last mention of a chain (chains are never empty).
+fn chain_end(mentions: &[Mention], chain: &[usize]) -> usize {
+    chain.last().map_or(0, |&i| mentions[i].e)
+}
+
 /// The chosen mention and the mentions adjacent or coordinated with it.
 fn chain_from(v: &View, mentions: &[Mention], first: usize) -> Vec<usize> {
     let mut chain = vec![first];
@@ -521,13 +533,12 @@ fn chain_from(v: &View, mentions: &[Mention], first: usize) -> Vec<usize> {
 /// Byte range of a chain, with a leading determiner when there is one.
 fn speaker_span(v: &View, mentions: &[Mention], chain: &[usize]) -> (usize, usize) {
     let first = mentions[chain[0]];
-    let last = mentions[*chain.last().unwrap_or(&chain[0])];
     let s = if first.s > 0 && DETERMINERS.contains(&v.folded(first.s - 1)) {
         first.s - 1
     } else {
         first.s
     };
-    v.bytes(s, last.e)
+    v.bytes(s, chain_end(mentions, chain))
 }
 
 #[cfg(test)]

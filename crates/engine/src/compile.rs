@@ -341,20 +341,11 @@ pub(crate) fn parse_example(raw: &str) -> Result<(String, Option<(usize, usize)>
 fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) -> Node {
     match &p.node {
         Pattern::Word(w) | Pattern::Phrase(w) => {
-            let toks = phrase_tokens(w);
-            if toks.is_empty() {
+            let node = phrase_node(&mut cx.out.vocab, w);
+            if node == Node::Seq(Vec::new()) {
                 cx.err(fi, p.span, "empty phrase: it has no word to match");
-                return Node::Seq(Vec::new());
             }
-            let mut nodes: Vec<Node> = toks
-                .iter()
-                .map(|t| Node::Tok(cx.out.vocab.intern(t)))
-                .collect();
-            if nodes.len() == 1 {
-                nodes.remove(0)
-            } else {
-                Node::Seq(nodes)
-            }
+            node
         }
         Pattern::Prefix(stem) => Node::Prefix(crate::text::fold(stem)),
         Pattern::Lemma(words) => {
@@ -362,18 +353,7 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) 
             for w in words {
                 match cx.lemmas.get(&crate::text::fold(&w.node)).cloned() {
                     Some(forms) => {
-                        for f in forms {
-                            let toks = phrase_tokens(&f);
-                            let ids: Vec<Node> = toks
-                                .iter()
-                                .map(|t| Node::Tok(cx.out.vocab.intern(t)))
-                                .collect();
-                            alts.push(if ids.len() == 1 {
-                                ids.into_iter().next().unwrap_or(Node::Seq(Vec::new()))
-                            } else {
-                                Node::Seq(ids)
-                            });
-                        }
+                        alts.extend(forms.iter().map(|f| phrase_node(&mut cx.out.vocab, f)));
                     }
                     None => {
                         let e = cx.err(fi, w.span, format!("unknown lemma `{}`", w.node));
@@ -439,6 +419,20 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) 
             }
             Node::Gap(*lo, (*hi).min(MAX_GAP))
         }
+    }
+}
+
+/// The tokens of a phrase in a row: one `Tok`, a `Seq` of them, or an empty `Seq` for a phrase
+/// with no word.
+fn phrase_node(vocab: &mut Vocab, phrase: &str) -> Node {
+    let mut nodes: Vec<Node> = phrase_tokens(phrase)
+        .iter()
+        .map(|t| Node::Tok(vocab.intern(t)))
+        .collect();
+    if nodes.len() == 1 {
+        nodes.remove(0)
+    } else {
+        Node::Seq(nodes)
     }
 }
 

@@ -20,7 +20,6 @@ use attribution::{AliasIndex, Attributor};
 use compile::{Compiled, RuleKind};
 use demarche_core::{Article, CharIndex, Speaker, Stance, Statement};
 use matcher::{find_all, find_overlapping, overlaps, View};
-use std::collections::HashSet;
 use std::path::Path;
 use text::Document;
 
@@ -245,15 +244,14 @@ impl RuleSet {
 
     /// The stances of one sentence: one per label, the earliest surviving match.
     fn stances(&self, v: &View) -> Vec<Found> {
-        let present: HashSet<u32> = v.ids.iter().copied().collect();
         let mut best: Vec<Option<Found>> = vec![None; self.c.labels.len()];
         let mut label_guard_cache: Vec<Option<Vec<(usize, usize)>>> =
             vec![None; self.c.labels.len()];
         for (ri, rule) in self.c.rules.iter().enumerate() {
-            if rule.kind != RuleKind::Stance || !self.may_match(ri, &present) {
+            if rule.kind != RuleKind::Stance || !self.may_match(ri, v) {
                 continue;
             }
-            for (s, e) in self.rule_matches(ri, v, &present, &mut label_guard_cache) {
+            for (s, e) in self.rule_matches(ri, v, &mut label_guard_cache) {
                 for &label in &rule.labels {
                     let f = Found {
                         label,
@@ -273,11 +271,11 @@ impl RuleSet {
     }
 
     /// Prefilter: a rule with anchors is tried only if one of them occurs in the sentence.
-    fn may_match(&self, ri: usize, present: &HashSet<u32>) -> bool {
+    fn may_match(&self, ri: usize, v: &View) -> bool {
         self.c.rules[ri]
             .anchors
             .as_ref()
-            .is_none_or(|a| a.iter().any(|t| present.contains(t)))
+            .is_none_or(|a| v.contains_any(a))
     }
 
     /// Matches of rule `ri` in a sentence that no guard blocks.
@@ -285,7 +283,6 @@ impl RuleSet {
         &self,
         ri: usize,
         v: &View,
-        present: &HashSet<u32>,
         cache: &mut [Option<Vec<(usize, usize)>>],
     ) -> Vec<(usize, usize)> {
         let rule = &self.c.rules[ri];
@@ -306,7 +303,7 @@ impl RuleSet {
             let guards = cache[label].get_or_insert_with(|| {
                 self.label_guards[label]
                     .iter()
-                    .filter(|&&gi| self.may_match(gi, present))
+                    .filter(|&&gi| self.may_match(gi, v))
                     .flat_map(|&gi| find_overlapping(&self.c.rules[gi].patterns, v))
                     .collect()
             });
@@ -321,12 +318,9 @@ impl RuleSet {
         let mut out = Vec::new();
         for si in 0..doc.sentences.len() {
             let v = View::new(&doc, si, &self.c.vocab);
-            let present: HashSet<u32> = v.ids.iter().copied().collect();
             let ms = match self.c.rules[ri].kind {
                 RuleKind::Guard => find_overlapping(&self.c.rules[ri].patterns, &v),
-                RuleKind::Stance => {
-                    self.rule_matches(ri, &v, &present, &mut vec![None; self.c.labels.len()])
-                }
+                RuleKind::Stance => self.rule_matches(ri, &v, &mut vec![None; self.c.labels.len()]),
             };
             out.extend(ms.into_iter().map(|(s, e)| v.bytes(s, e)));
         }

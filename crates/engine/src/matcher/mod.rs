@@ -11,7 +11,7 @@
 //! The matcher knows nothing of labels or speakers: [`crate::RuleSet`] decides what a match means.
 
 use crate::text::{Document, TokenKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Id of a folded token that no rule names.
 pub(crate) const UNKNOWN: u32 = u32::MAX;
@@ -120,6 +120,8 @@ pub(crate) struct View<'d> {
     pub ids: Vec<u32>,
     /// For each visible token, its index in `doc.tokens`.
     pub idx: Vec<usize>,
+    /// The distinct ids of `ids`, for the anchor prefilter.
+    present: HashSet<u32>,
 }
 
 impl<'d> View<'d> {
@@ -135,7 +137,18 @@ impl<'d> View<'d> {
                 idx.push(i);
             }
         }
-        View { doc, ids, idx }
+        let present = ids.iter().copied().collect();
+        View {
+            doc,
+            ids,
+            idx,
+            present,
+        }
+    }
+
+    /// True if any of `ids` occurs in the sentence.
+    pub fn contains_any(&self, ids: &[u32]) -> bool {
+        ids.iter().any(|t| self.present.contains(t))
     }
 
     /// The number of visible tokens.
