@@ -21,10 +21,76 @@ pub struct Cli {
 pub enum Command {
     /// Find the diplomatic statements in articles (files, folders or stdin).
     Classify(ClassifyArgs),
-    /// Compile a rule pack and report every error in it.
-    Check(RulesArgs),
-    /// Run the `expect` / `reject` examples embedded in a rule pack.
-    Test(RulesArgs),
+    /// Compile a rule pack and report every error and lint in it.
+    Check(CheckArgs),
+    /// Run the `expect` / `reject` / `todo` examples embedded in a rule pack.
+    Test(TestArgs),
+    /// Score a rule pack against gold files: precision, recall and F1 per label.
+    Eval(EvalArgs),
+    /// Show step by step how a sentence is read: tokens, rules tried, guards, speaker.
+    Explain(ExplainArgs),
+}
+
+/// Arguments of `demarche explain`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["sentence", "file"]))]
+pub struct ExplainArgs {
+    /// The text to explain (one or more sentences).
+    #[arg(value_name = "SENTENCE")]
+    pub sentence: Option<String>,
+
+    /// Explain the article in this file instead: a text file, or a JSON Lines file whose
+    /// record at `--line` is the article.
+    #[arg(long, value_name = "FILE", requires = "line")]
+    pub file: Option<PathBuf>,
+
+    /// With `--file`: the 1-based line. In a text file only the sentences on that line are
+    /// shown (the rest of the article is still read, for speakers carried from before).
+    #[arg(long, value_name = "N")]
+    pub line: Option<usize>,
+
+    /// Use the rule pack in DIR instead of the embedded one.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+
+}
+
+/// Arguments of `demarche eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Gold files, one article per line (see docs/eval.md).
+    #[arg(value_name = "GOLD", required = true)]
+    pub gold: Vec<PathBuf>,
+
+    /// Score the rule pack in DIR instead of the embedded one.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+
+    /// Also score the pack in DIR, and list the sentences each pack gets right that the other
+    /// gets wrong.
+    #[arg(long, value_name = "DIR")]
+    pub baseline: Option<PathBuf>,
+
+    /// Exit 1 when the micro F1 is below this (0 to 1).
+    #[arg(long, value_name = "F1")]
+    pub fail_under: Option<f64>,
+
+    /// List at most N mistakes (all by default).
+    #[arg(long, value_name = "N")]
+    pub errors: Option<usize>,
+
+    /// A report for people, or one JSON object.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+}
+
+/// How `eval` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned tables and lists.
+    Human,
+    /// One JSON object.
+    Json,
 }
 
 /// Arguments of `demarche classify`.
@@ -49,12 +115,49 @@ pub struct ClassifyArgs {
     pub format: Format,
 }
 
-/// Arguments of `demarche check` and `demarche test`.
+/// Arguments of `demarche check`.
 #[derive(Debug, Args)]
-pub struct RulesArgs {
+pub struct CheckArgs {
     /// The rule folder; the embedded default pack when omitted.
     #[arg(value_name = "RULES")]
     pub rules: Option<PathBuf>,
+
+    /// How to print diagnostics: rustc-style text, a JSON array, or GitHub annotations.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub format: DiagnosticFormat,
+
+    /// Fail (exit 1) on these lints: `warnings` for all, or a lint name such as
+    /// `unused-lexicon`. Repeatable.
+    #[arg(long, value_name = "LINT")]
+    pub deny: Vec<String>,
+
+    /// Do not report these lints (a lint name, or `warnings` for all). Repeatable.
+    #[arg(long, value_name = "LINT")]
+    pub allow: Vec<String>,
+}
+
+/// Arguments of `demarche test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// The rule folder; the embedded default pack when omitted.
+    #[arg(value_name = "RULES")]
+    pub rules: Option<PathBuf>,
+
+    /// Run only the rules and guards whose id matches this glob (`*` any text, `?` one
+    /// character), such as `ceasefire.*`.
+    #[arg(long, value_name = "GLOB")]
+    pub filter: Option<String>,
+}
+
+/// How `check` prints diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticFormat {
+    /// rustc style: the source line, a caret and a hint.
+    Human,
+    /// One JSON array of diagnostics.
+    Json,
+    /// GitHub Actions workflow commands (`::warning file=...`), so CI marks the line.
+    Github,
 }
 
 /// How to read input files.

@@ -1,23 +1,193 @@
-//! `demarche check [RULES]`: compile a rule pack and report every error in it.
+//! `demarche check [RULES]`: parse, compile and lint a rule pack; report every problem at once.
 //!
-//! Prints `ok: N labels` and exits 0 when the pack compiles; otherwise every positioned error
-//! goes to stderr, then `error: N error(s) in rule files`, and the exit code is 2 (through the
-//! error returned by [`super::load_rules`]).
+//! Diagnostics go to stdout in the format of `--format` (rustc-style text, JSON, or GitHub
+//! annotations), followed in text by a summary line. Exit codes: 2 when there is an error (the
+//! pack cannot be used), 1 when a lint named by `--deny` (or any, with `--deny warnings`)
+//! fired, 0 otherwise.
 
-use super::load_rules;
+use crate::args::{CheckArgs, DiagnosticFormat};
 use anyhow::Context;
-use std::io::Write;
-use std::path::Path;
+use demarche_engine::{check_sources, embedded_sources, read_sources, CheckReport, Diagnostic};
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-/// Runs `check` on `dir`, or on the embedded pack.
-pub fn run(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let rules = load_rules(dir)?;
-    let mut out = std::io::stdout().lock();
-    let labels = rules.labels().len();
-    let noun = if labels == 1 { "label" } else { "labels" };
-    writeln!(out, "ok: {labels} {noun}")
-        .and_then(|()| out.flush())
-        .context("cannot write output")?;
-    Ok(ExitCode::SUCCESS)
+/// Runs `check`.
+pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let report = match &args.rules {
+        Some(dir) => check_sources(&read_sources(dir)?),
+        None => check_sources(embedded_sources()),
+    };
+    let selected = |lint: &str, names: &[String]| {
+        names.iter().any(|n| n == "warnings" || n == lint)
+    };
+    let shown: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error() || !d.code.is_some_and(|c| selected(c, &args.allow)))
+        .collect();
+    let errors = shown.iter().filter(|d| d.is_error()).count();
+    let denied = shown
+        .iter()
+        .filter(|d| d.code.is_some_and(|c| selected(c, &args.deny)))
+        .count();
+    let mut out = BufWriter::new(io::stdout().lock());
+    match args.format {
+        DiagnosticFormat::Human => write_human(&mut out, &shown, &report, denied),
+        DiagnosticFormat::Json => write_json(&mut out, &shown),
+        DiagnosticFormat::Github => write_github(&mut out, &shown, &args.deny),
+    }
+    .and_then(|()| out.flush())
+    .context("cannot write output")?;
+    Ok(if errors > 0 {
+        ExitCode::from(2)
+    } else if denied > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The diagnostics, rustc style, then one summary line.
+fn write_human(
+    out: &mut impl Write,
+    shown: &[&Diagnostic],
+    report: &CheckReport,
+    denied: usize,
+) -> io::Result<()> {
+    for d in shown {
+        writeln!(out, "{}", d.render())?;
+    }
+    let errors = shown.iter().filter(|d| d.is_error()).count();
+    let warnings = shown.len() - errors;
+    let mut counts = Vec::new();
+    if errors > 0 {
+        counts.push(plural(errors, "error"));
+    }
+    if warnings > 0 {
+        counts.push(plural(warnings, "warning"));
+    }
+    match &report.rules {
+        Some(rules) => {
+            let (stances, guards) = rules.rule_count();
+            let (actors, _) = rules.actor_count();
+            let status = if denied > 0 { "failed" } else { "ok" };
+            let tail = if counts.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", counts.join(", "))
+            };
+            let denied = if denied > 0 {
+                format!(" ({denied} denied)")
+            } else {
+                String::new()
+            };
+            writeln!(
+                out,
+                "{status}: {}, {}, {}, {}{tail}{denied}",
+                plural(rules.labels().len(), "label"),
+                plural(stances, "rule"),
+                plural(guards, "guard"),
+                plural(actors, "actor"),
+            )
+        }
+        None => writeln!(out, "failed: {} in rule files", counts.join(", ")),
+    }
+}
+
+/// One JSON array; each diagnostic with its severity, lint name and position.
+fn write_json(out: &mut impl Write, shown: &[&Diagnostic]) -> io::Result<()> {
+    let items: Vec<serde_json::Value> = shown
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "severity": d.severity.as_str(),
+                "code": d.code,
+                "path": d.path,
+                "line": d.line,
+                "column": d.col,
+                "end_column": d.col + d.len,
+                "message": d.message,
+                "help": d.help,
+                "source_line": d.line_text,
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}
+
+/// GitHub Actions workflow commands: `::error file=F,line=L,col=C,...::message`.
+fn write_github(out: &mut impl Write, shown: &[&Diagnostic], deny: &[String]) -> io::Result<()> {
+    for d in shown {
+        let denied = d
+            .code
+            .is_some_and(|c| deny.iter().any(|n| n == "warnings" || n == c));
+        let level = if d.is_error() || denied {
+            "error"
+        } else {
+            "warning"
+        };
+        let title = match d.code {
+            Some(code) => format!("demarche {code}"),
+            None => "demarche".to_string(),
+        };
+        let message = match &d.help {
+            Some(help) => format!("{}\nhelp: {help}", d.message),
+            None => d.message.clone(),
+        };
+        writeln!(
+            out,
+            "::{level} file={},line={},col={},endColumn={},title={}::{}",
+            escape_property(&d.path),
+            d.line,
+            d.col,
+            d.col + d.len,
+            escape_property(&title),
+            escape_data(&message)
+        )?;
+    }
+    Ok(())
+}
+
+/// Escapes a workflow-command message.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow-command property value.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// `1 error`, `2 errors`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_annotations_escape_their_fields() {
+        let d = Diagnostic::at("rules/a,b.rules", "x\nlexicon FOO = y\n", 10, 13, "100% bad")
+            .warning("unused-lexicon")
+            .with_help("line one\nline two");
+        let mut buf = Vec::new();
+        write_github(&mut buf, &[&d], &[]).unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "::warning file=rules/a%2Cb.rules,line=2,col=9,endColumn=12,\
+             title=demarche unused-lexicon::100%25 bad%0Ahelp: line one%0Aline two\n"
+        );
+        let mut buf = Vec::new();
+        write_github(&mut buf, &[&d], &["unused-lexicon".to_string()]).unwrap();
+        assert!(String::from_utf8(buf).unwrap().starts_with("::error "));
+    }
 }

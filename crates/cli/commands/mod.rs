@@ -7,6 +7,8 @@
 
 pub mod check;
 pub mod classify;
+pub mod eval;
+pub mod explain;
 pub mod test;
 
 use crate::args::{Cli, Command};
@@ -19,8 +21,10 @@ use std::process::ExitCode;
 pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Classify(args) => classify::run(args),
-        Command::Check(args) => check::run(args.rules.as_deref()),
-        Command::Test(args) => test::run(args.rules.as_deref()),
+        Command::Check(args) => check::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Explain(args) => explain::run(args),
     }
 }
 

@@ -48,9 +48,20 @@ pub struct RuleDef {
     /// `unless` patterns.
     pub guards: Vec<Spanned<Pattern>>,
     /// `expect` examples (raw, with `[[ ]]`).
-    pub expects: Vec<Spanned<String>>,
+    pub expects: Vec<ExampleDef>,
     /// `reject` examples.
-    pub rejects: Vec<Spanned<String>>,
+    pub rejects: Vec<ExampleDef>,
+    /// `todo` examples: known misses.
+    pub todos: Vec<ExampleDef>,
+}
+
+/// An `expect`, `reject` or `todo` example.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleDef {
+    /// The example (raw, with `[[ ]]`).
+    pub text: Spanned<String>,
+    /// `by CODE, ...`: the speaker's expected actor codes (`none` gives an empty list).
+    pub by: Option<Vec<Spanned<String>>>,
 }
 
 /// A person of an actor.

@@ -39,6 +39,41 @@ pub(crate) struct Attribution {
     pub span: (usize, usize),
     /// Actor indices, in order of mention, without repeats.
     pub actors: Vec<usize>,
+    /// Why this speaker was chosen, for `explain`.
+    pub how: How,
+    /// The visible-token range of the attribution cue that chose it, if a cue did.
+    pub cue: Option<(usize, usize)>,
+}
+
+/// How a speaker was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum How {
+    /// The mention after a source cue ("according to X").
+    SourceCue,
+    /// The mention before a colon that opens the sentence ("X: ...").
+    Colon,
+    /// The subject before a speech cue ("X said", "X urged").
+    BeforeSpeechCue,
+    /// The mention right after a speech cue ("..., said X").
+    AfterSpeechCue,
+    /// The sentence's subject: the first mention before the evidence.
+    Subject,
+    /// Carried from an earlier sentence.
+    Carried,
+}
+
+impl How {
+    /// A short description for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            How::SourceCue => "the mention after a source cue",
+            How::Colon => "the mention before a colon that opens the sentence",
+            How::BeforeSpeechCue => "the subject before a speech cue",
+            How::AfterSpeechCue => "the mention right after a speech cue",
+            How::Subject => "the sentence's subject (first mention before the evidence)",
+            How::Carried => "carried from an earlier sentence (a quote or reference with no speaker of its own)",
+        }
+    }
 }
 
 /// Aliases indexed by their first token, longest first.
@@ -138,7 +173,7 @@ impl<'c> Attributor<'c> {
         let mentions = self.mentions(v);
         let skipped = skip_zones(v);
         let start = self.choose(v, &mentions, &skipped, evidence);
-        let Some((chosen, had_cue)) = start else {
+        let Some((chosen, how, cue)) = start else {
             return evidence.and_then(|_| self.keep_carried(v, &mentions, paragraph, evidence));
         };
         let chain = chain_from(v, &mentions, chosen);
@@ -161,7 +196,13 @@ impl<'c> Attributor<'c> {
                 self.names.insert(v.folded(m.e - 1).to_string(), a);
             }
         }
-        let att = Attribution { span, actors };
+        let had_cue = cue.is_some();
+        let att = Attribution {
+            span,
+            actors,
+            how,
+            cue,
+        };
         let generic = chain
             .iter()
             .all(|&i| mentions[i].kind == MentionKind::Generic);
@@ -238,22 +279,23 @@ impl<'c> Attributor<'c> {
         })
     }
 
-    /// Picks the mention the speaker starts from, and whether a cue chose it.
+    /// Picks the mention the speaker starts from, how, and the cue that chose it (if any).
     fn choose(
         &self,
         v: &View,
         mentions: &[Mention],
         skipped: &[bool],
         evidence: Option<usize>,
-    ) -> Option<(usize, bool)> {
+    ) -> Option<(usize, How, Option<(usize, usize)>)> {
         let outside = |(s, _e): &(usize, usize)| !v.in_quote(*s);
-        if let Some(&(_, ce)) = find_all(&self.c.cues.source, v).iter().find(|m| outside(m)) {
+        if let Some(&(cs, ce)) = find_all(&self.c.cues.source, v).iter().find(|m| outside(m)) {
             if let Some(i) = mentions.iter().position(|m| m.s >= ce && m.s <= ce + 8) {
-                return Some((i, true));
+                return Some((i, How::SourceCue, Some((cs, ce))));
             }
         }
         if let Some(i) = colon_speaker(v, mentions) {
-            return Some((i, true));
+            let colon = mentions[i].e;
+            return Some((i, How::Colon, Some((colon, colon + 1))));
         }
         let verb =
             |(s, _e): &(usize, usize)| *s == 0 || !NOT_BEFORE_VERB.contains(&v.folded(*s - 1));
@@ -293,10 +335,13 @@ impl<'c> Attributor<'c> {
                 };
                 let after = || mentions.iter().position(|m| m.s >= ce && m.s <= ce + 6);
                 let any_before = || mentions.iter().position(|m| m.e <= cs && !skipped[m.s]);
-                before.or_else(after).or_else(any_before).map(|i| (i, true))
+                let cue = Some((cs, ce));
+                (before.map(|i| (i, How::BeforeSpeechCue, cue)))
+                    .or_else(|| after().map(|i| (i, How::AfterSpeechCue, cue)))
+                    .or_else(|| any_before().map(|i| (i, How::BeforeSpeechCue, cue)))
             }
             None if evidence.is_some() || !speech.is_empty() => {
-                subject().map(|i| (i, !speech.is_empty()))
+                subject().map(|i| (i, How::Subject, speech.first().copied()))
             }
             None => None,
         }
@@ -398,6 +443,8 @@ impl<'c> Attributor<'c> {
             return Some(Attribution {
                 span: c.span,
                 actors: c.actors.clone(),
+                how: How::Carried,
+                cue: None,
             });
         }
         None

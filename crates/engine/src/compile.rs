@@ -13,6 +13,8 @@ use std::collections::{HashMap, HashSet};
 
 /// The widest gap a pattern may ask for; wider gaps make rules that match anything.
 pub(crate) const MAX_GAP: u32 = 12;
+/// Gaps wider than this are allowed but warned about (lint `wide-gap`).
+pub(crate) const WIDE_GAP: u32 = 8;
 /// How deep lexicons may refer to each other before it is taken as a cycle.
 const MAX_LEXICON_DEPTH: usize = 32;
 
@@ -25,15 +27,19 @@ pub(crate) enum RuleKind {
     Guard,
 }
 
-/// An embedded `expect` or `reject` example.
+/// An embedded `expect`, `reject` or `todo` example.
 #[derive(Debug, Clone)]
 pub(crate) struct Example {
     /// The example without `[[ ]]`.
     pub text: String,
     /// The marked evidence, as a byte range of `text`.
     pub marked: Option<(usize, usize)>,
-    /// `expect` (true) or `reject` (false).
+    /// `expect` or `todo` (true), `reject` (false).
     pub expect: bool,
+    /// A `todo`: a known miss, reported but not failed.
+    pub todo: bool,
+    /// `by CODE, ...`: the actor codes the whole pipeline must give the speaker.
+    pub by: Option<Vec<String>>,
     /// 1-based line in the rule file.
     pub line: usize,
 }
@@ -50,6 +56,8 @@ pub(crate) struct CompiledRule {
     pub anchors: Option<Vec<u32>>,
     pub examples: Vec<Example>,
     pub path: String,
+    /// Where the rule is defined: file index and item index in that file's AST.
+    pub origin: (usize, usize),
 }
 
 /// An actor of the dictionaries.
@@ -104,6 +112,10 @@ pub(crate) struct Compiled {
     pub actors: Vec<ActorInfo>,
     pub aliases: Vec<Alias>,
     pub cues: Cues,
+    /// Folded inflected form to its lemma (`urged` -> `urge`), for `explain`.
+    pub lemma_of: HashMap<String, String>,
+    /// Lints found while compiling (warnings).
+    pub warnings: Vec<RuleFileError>,
 }
 
 struct Ctx<'a> {
@@ -114,6 +126,7 @@ struct Ctx<'a> {
     lexicons: HashMap<String, (usize, &'a Spanned<Pattern>)>,
     used_lexicons: HashSet<String>,
     out: Compiled,
+    warnings: Vec<RuleFileError>,
 }
 
 impl<'a> Ctx<'a> {
@@ -129,9 +142,24 @@ impl<'a> Ctx<'a> {
         let last = self.errors.len() - 1;
         &mut self.errors[last]
     }
+
+    fn warn(
+        &mut self,
+        file: usize,
+        span: (usize, usize),
+        code: &'static str,
+        msg: impl Into<String>,
+    ) -> &mut RuleFileError {
+        let f = &self.files[file];
+        self.warnings
+            .push(RuleFileError::at(&f.path, &f.source, span.0, span.1, msg).warning(code));
+        let last = self.warnings.len() - 1;
+        &mut self.warnings[last]
+    }
 }
 
-/// Compiles parsed files; returns every error found.
+/// Compiles parsed files. On success the lints found on the way are in
+/// [`Compiled::warnings`]; on failure every error and warning is returned, in file order.
 pub(crate) fn compile(files: &[RuleFile]) -> Result<Compiled, Vec<RuleFileError>> {
     let mut cx = Ctx {
         files,
@@ -141,15 +169,20 @@ pub(crate) fn compile(files: &[RuleFile]) -> Result<Compiled, Vec<RuleFileError>
         lexicons: HashMap::new(),
         used_lexicons: HashSet::new(),
         out: Compiled::default(),
+        warnings: Vec::new(),
     };
     collect_definitions(&mut cx);
-    let mut seen_ids: HashMap<String, ()> = HashMap::new();
+    let mut seen_ids: HashMap<String, (usize, (usize, usize))> = HashMap::new();
     let mut seen_aliases: HashMap<String, String> = HashMap::new();
     for (fi, file) in files.iter().enumerate() {
-        for item in &file.items {
+        for (ii, item) in file.items.iter().enumerate() {
             match item {
-                Item::Rule(def) => compile_rule(&mut cx, fi, def, RuleKind::Stance, &mut seen_ids),
-                Item::Guard(def) => compile_rule(&mut cx, fi, def, RuleKind::Guard, &mut seen_ids),
+                Item::Rule(def) => {
+                    compile_rule(&mut cx, (fi, ii), def, RuleKind::Stance, &mut seen_ids)
+                }
+                Item::Guard(def) => {
+                    compile_rule(&mut cx, (fi, ii), def, RuleKind::Guard, &mut seen_ids)
+                }
                 Item::Actor(def) => compile_actor(&mut cx, fi, def, &mut seen_aliases),
                 Item::Cue { kind, pattern } => {
                     compile_cue(&mut cx, fi, kind, pattern, &mut seen_aliases)
@@ -168,10 +201,49 @@ pub(crate) fn compile(files: &[RuleFile]) -> Result<Compiled, Vec<RuleFileError>
             "no `label` is defined in any rule file",
         ));
     }
+    unused_lexicons(&mut cx);
+    for (form, base) in cx.lemmas.iter().flat_map(|(base, forms)| {
+        forms
+            .iter()
+            .map(move |f| (crate::text::fold(f), base.clone()))
+    }) {
+        cx.out.lemma_of.entry(form).or_insert(base);
+    }
+    // A lexicon is compiled once per use: report what is wrong in it once.
+    dedup(&mut cx.errors);
+    dedup(&mut cx.warnings);
     if cx.errors.is_empty() {
+        cx.out.warnings = cx.warnings;
         Ok(cx.out)
     } else {
-        Err(cx.errors)
+        let mut all = cx.errors;
+        all.extend(cx.warnings);
+        all.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+        Err(all)
+    }
+}
+
+/// Drops repeats of the same message at the same place, keeping the first.
+fn dedup(diags: &mut Vec<RuleFileError>) {
+    let mut seen = HashSet::new();
+    diags.retain(|d| seen.insert((d.path.clone(), d.line, d.col, d.message.clone())));
+}
+
+/// Lint `unused-lexicon`: a lexicon no rule, guard, cue or other used lexicon refers to.
+fn unused_lexicons(cx: &mut Ctx) {
+    let mut unused: Vec<(usize, (usize, usize), String)> = Vec::new();
+    for (fi, file) in cx.files.iter().enumerate() {
+        for item in &file.items {
+            if let Item::Lexicon { name, .. } = item {
+                if !cx.used_lexicons.contains(&name.node) {
+                    unused.push((fi, name.span, name.node.clone()));
+                }
+            }
+        }
+    }
+    for (fi, span, name) in unused {
+        let w = cx.warn(fi, span, "unused-lexicon", format!("lexicon `@{name}` is never used"));
+        *w = w.clone().with_help("use it in a rule, or delete it");
     }
 }
 
@@ -233,17 +305,27 @@ fn collect_definitions(cx: &mut Ctx) {
 
 fn compile_rule(
     cx: &mut Ctx,
-    fi: usize,
+    origin: (usize, usize),
     def: &RuleDef,
     kind: RuleKind,
-    seen: &mut HashMap<String, ()>,
+    seen: &mut HashMap<String, (usize, (usize, usize))>,
 ) {
-    if seen.insert(def.id.node.clone(), ()).is_some() {
-        cx.err(
+    let fi = origin.0;
+    if let Some(&(pf, pspan)) = seen.get(&def.id.node) {
+        let first = &cx.files[pf];
+        let line = line_of(&first.source, pspan.0);
+        let path = first.path.clone();
+        let w = cx.warn(
             fi,
             def.id.span,
+            "duplicate-id",
             format!("rule id `{}` is used twice", def.id.node),
         );
+        *w = w.clone().with_help(format!(
+            "first used at {path}:{line}; ids name rules in test and eval reports, so make them unique"
+        ));
+    } else {
+        seen.insert(def.id.node.clone(), (fi, def.id.span));
     }
     let mut labels = Vec::new();
     for l in &def.labels {
@@ -274,25 +356,40 @@ fn compile_rule(
         .collect();
     let anchors = anchors_of(&patterns);
     let mut examples = Vec::new();
-    for (e, expect) in def
-        .expects
-        .iter()
-        .map(|e| (e, true))
-        .chain(def.rejects.iter().map(|e| (e, false)))
-    {
-        match parse_example(&e.node) {
+    let all = (def.expects.iter().map(|e| (e, true, false)))
+        .chain(def.rejects.iter().map(|e| (e, false, false)))
+        .chain(def.todos.iter().map(|e| (e, true, true)));
+    for (e, expect, todo) in all {
+        match parse_example(&e.text.node) {
             Ok((text, marked)) => {
-                let line = line_of(&cx.files[fi].source, e.span.0);
+                let line = line_of(&cx.files[fi].source, e.text.span.0);
+                let by = e.by.as_ref().map(|codes| {
+                    codes
+                        .iter()
+                        .filter(|c| c.node != "none")
+                        .map(|c| c.node.clone())
+                        .collect()
+                });
                 examples.push(Example {
                     text,
                     marked,
                     expect,
+                    todo,
+                    by,
                     line,
                 });
             }
             Err(msg) => {
-                cx.err(fi, e.span, msg);
+                cx.err(fi, e.text.span, msg);
             }
+        }
+    }
+    for code in def.expects.iter().chain(&def.todos).flat_map(|e| e.by.iter().flatten()) {
+        if code.node != "none" && !cx.files.iter().any(|f| defines_actor(f, &code.node)) {
+            let e = cx.err(fi, code.span, format!("unknown actor `{}`", code.node));
+            *e = e
+                .clone()
+                .with_help("`by` takes actor codes defined in an `actor` block, or `none`");
         }
     }
     let path = cx.files[fi].path.clone();
@@ -305,7 +402,15 @@ fn compile_rule(
         anchors,
         examples,
         path,
+        origin,
     });
+}
+
+/// True if `file` has an `actor CODE` block.
+fn defines_actor(file: &RuleFile, code: &str) -> bool {
+    file.items
+        .iter()
+        .any(|i| matches!(i, Item::Actor(a) if a.code.node == code))
 }
 
 fn unknown_label(cx: &mut Ctx, fi: usize, l: &Spanned<String>) {
@@ -395,12 +500,14 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) 
                 .map(|i| compile_pattern(cx, fi, i, depth))
                 .collect(),
         ),
-        Pattern::Alt(items) => Node::Alt(
-            items
+        Pattern::Alt(items) => {
+            let nodes: Vec<Node> = items
                 .iter()
                 .map(|i| compile_pattern(cx, fi, i, depth))
-                .collect(),
-        ),
+                .collect();
+            duplicate_alternatives(cx, fi, items, &nodes);
+            Node::Alt(nodes)
+        }
         Pattern::Optional(inner) => Node::Opt(Box::new(compile_pattern(cx, fi, inner, depth))),
         Pattern::Gap(lo, hi) => {
             if lo > hi {
@@ -417,8 +524,51 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) 
                 );
                 *e = e.clone().with_help("a wide gap matches almost anything; split the rule or name the words in between");
             }
+            if (WIDE_GAP + 1..=MAX_GAP).contains(hi) {
+                let w = cx.warn(
+                    fi,
+                    p.span,
+                    "wide-gap",
+                    format!("gap `~{lo}..{hi}` is wider than {WIDE_GAP} tokens"),
+                );
+                *w = w.clone().with_help(
+                    "wide gaps reach across clauses and catch unrelated words; name the words in between",
+                );
+            }
             Node::Gap(*lo, (*hi).min(MAX_GAP))
         }
+    }
+}
+
+/// Lint `duplicate-alternative`: an alternative that, once folded and expanded, matches only
+/// what an earlier sibling already matches (`"cease-fire" | cease-fire`, `urged | lemma(urge)`).
+fn duplicate_alternatives(cx: &mut Ctx, fi: usize, items: &[Spanned<Pattern>], nodes: &[Node]) {
+    for j in 1..nodes.len() {
+        if let Some(i) = (0..j).find(|&i| covers(&nodes[i], &nodes[j])) {
+            let src = &cx.files[fi].source;
+            let first = src[items[i].span.0..items[i].span.1].to_string();
+            let this = src[items[j].span.0..items[j].span.1].to_string();
+            let w = cx.warn(
+                fi,
+                items[j].span,
+                "duplicate-alternative",
+                format!("alternative `{this}` matches nothing that `{first}` does not"),
+            );
+            *w = w
+                .clone()
+                .with_help("rules fold case, accents, quotes and dashes; drop the duplicate");
+        }
+    }
+}
+
+/// True if every match of `b` is a match of `a`, judged by structure: equal nodes, or `b`
+/// (or each alternative of `b`) equal to one alternative of `a`.
+fn covers(a: &Node, b: &Node) -> bool {
+    match (a, b) {
+        _ if a == b => true,
+        (_, Node::Alt(bs)) if !bs.is_empty() => bs.iter().all(|x| covers(a, x)),
+        (Node::Alt(xs), _) => xs.iter().any(|x| covers(x, b)),
+        _ => false,
     }
 }
 
@@ -515,14 +665,15 @@ fn add_alias(
     );
     if let Some(prev) = seen.get(&key) {
         if prev != owner {
-            let e = cx.err(
+            let w = cx.warn(
                 fi,
                 alias.span,
+                "alias-conflict",
                 format!("alias \"{}\" already names `{prev}`", alias.node),
             );
-            *e = e
-                .clone()
-                .with_help("an alias may name only one actor; drop one or make it more specific");
+            *w = w.clone().with_help(
+                "an alias names one actor: the first one keeps it; drop one or make it more specific",
+            );
         }
         return;
     }
@@ -557,10 +708,14 @@ fn compile_cue(
         "generic" => MentionKind::Generic,
         "office" => MentionKind::Office,
         other => {
+            let kinds = ["speech", "source", "carry", "generic", "office"];
+            let hint = closest(other, kinds.into_iter())
+                .map(|k| format!("did you mean `{k}`? "))
+                .unwrap_or_default();
             let e = cx.err(fi, kind.span, format!("unknown cue kind `{other}`"));
             *e = e
                 .clone()
-                .with_help("cue kinds are: speech, source, carry, generic, office");
+                .with_help(format!("{hint}cue kinds are: {}", kinds.join(", ")));
             return;
         }
     };
@@ -575,14 +730,15 @@ fn compile_cue(
                     .collect::<Vec<_>>()
                     .join(" ");
                 if let Some(prev) = seen.get(&key) {
-                    let e = cx.err(
+                    let w = cx.warn(
                         fi,
                         pattern.span,
+                        "alias-conflict",
                         format!("\"{key}\" is already an alias of `{prev}`"),
                     );
-                    *e = e
-                        .clone()
-                        .with_help("a mention may be an actor alias or a cue, not both");
+                    *w = w.clone().with_help(
+                        "a mention may be an actor alias or a cue, not both: the first one keeps it",
+                    );
                     continue;
                 }
                 seen.insert(key, format!("cue {}", kind.node));

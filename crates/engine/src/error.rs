@@ -5,6 +5,28 @@
 
 use std::fmt;
 
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// A lint: the pack still compiles (`--deny` turns it into a failure).
+    Warning,
+    /// The pack cannot be used.
+    Error,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A positioned problem (error) or lint (warning) in one rule file.
+pub type Diagnostic = RuleFileError;
+
 /// One problem in one rule file, with its position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleFileError {
@@ -22,6 +44,10 @@ pub struct RuleFileError {
     pub message: String,
     /// A hint, such as "did you mean `restraint`?".
     pub help: Option<String>,
+    /// `Error`, or `Warning` for lints.
+    pub severity: Severity,
+    /// The lint's name (`unused-lexicon`), for warnings; `None` for errors.
+    pub code: Option<&'static str>,
 }
 
 impl RuleFileError {
@@ -52,6 +78,28 @@ impl RuleFileError {
             len,
             message: message.into(),
             help: None,
+            severity: Severity::Error,
+            code: None,
+        }
+    }
+
+    /// Makes this a warning of the lint `code`.
+    pub fn warning(mut self, code: &'static str) -> Self {
+        self.severity = Severity::Warning;
+        self.code = Some(code);
+        self
+    }
+
+    /// True for errors, false for warnings.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `error` or `warning[code]`, as the heading of a rendered diagnostic.
+    pub fn heading(&self) -> String {
+        match self.code {
+            Some(code) => format!("{}[{code}]", self.severity.as_str()),
+            None => self.severity.as_str().to_string(),
         }
     }
 
@@ -72,7 +120,8 @@ impl RuleFileError {
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         let mut out = format!(
-            "error: {}\n{pad}--> {}:{}:{}\n{pad} |\n{num} | {}\n{pad} | {caret_pad}{}\n",
+            "{}: {}\n{pad}--> {}:{}:{}\n{pad} |\n{num} | {}\n{pad} | {caret_pad}{}\n",
+            self.heading(),
             self.message,
             self.path,
             self.line,

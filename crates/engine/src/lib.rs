@@ -9,12 +9,18 @@ pub mod ast;
 mod attribution;
 mod compile;
 mod error;
+mod explain;
+mod lint;
 mod matcher;
 mod parse;
 pub mod text;
 
 pub use demarche_core as core;
-pub use error::{Error, RuleFileError};
+pub use error::{Diagnostic, Error, RuleFileError, Severity};
+pub use explain::{
+    AttributionTrace, Explanation, MatchTrace, MentionTrace, Progress, RuleTrace, SentenceTrace,
+    TokenTrace,
+};
 
 use attribution::{AliasIndex, Attributor};
 use compile::{Compiled, RuleKind};
@@ -43,6 +49,8 @@ pub fn embedded_sources() -> &'static [(&'static str, &'static str)] {
 #[derive(Debug)]
 pub struct RuleSet {
     c: Compiled,
+    /// The parsed files, kept for lints that point into them.
+    files: Vec<ast::RuleFile>,
     index: AliasIndex,
     /// For each label, the indices of the shared guards that block it.
     label_guards: Vec<Vec<usize>>,
@@ -70,6 +78,9 @@ pub struct ExampleOutcome {
     pub expect: bool,
     /// `true` when the example belongs to a shared `guard` block.
     pub guard: bool,
+    /// `true` for a `todo` example (a known miss): its failure is expected, and a pass means
+    /// it can become an `expect`.
+    pub todo: bool,
     /// The example text, without `[[ ]]` markers.
     pub text: String,
     /// `None` when the example passed; otherwise what happened.
@@ -93,34 +104,20 @@ struct Found {
 impl RuleSet {
     /// Reads and compiles every `*.rules` file below `dir` (sorted by path).
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<RuleSet, Error> {
-        let dir = dir.as_ref();
-        let mut paths = Vec::new();
-        collect_rule_files(dir, &mut paths, 0)?;
-        paths.sort();
-        let mut sources = Vec::new();
-        for p in paths {
-            let text = std::fs::read_to_string(&p).map_err(|source| Error::Io {
-                path: p.display().to_string(),
-                source,
-            })?;
-            sources.push((p.display().to_string(), text));
-        }
-        if sources.is_empty() {
-            return Err(Error::Io {
-                path: dir.display().to_string(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    "no *.rules file in this folder",
-                ),
-            });
-        }
-        Self::from_sources(&sources)
+        Self::from_sources(&read_sources(dir.as_ref())?)
     }
 
-    /// Compiles rule files given as `(path, source)` pairs; every error of every file at once.
+
+    /// Compiles rule files given as `(path, source)` pairs; every error of every file at once
+    /// (warnings are left out: see [`check_sources`] and [`RuleSet::lints`]).
     pub fn from_sources<P: AsRef<str>, S: AsRef<str>>(
         sources: &[(P, S)],
     ) -> Result<RuleSet, Error> {
+        Self::build(sources).map_err(|all| Error::Rules(all.into_iter().filter(Diagnostic::is_error).collect()))
+    }
+
+    /// Parses and compiles; on failure every diagnostic found, errors and warnings.
+    fn build<P: AsRef<str>, S: AsRef<str>>(sources: &[(P, S)]) -> Result<RuleSet, Vec<Diagnostic>> {
         let mut files = Vec::new();
         let mut errors = Vec::new();
         for (path, source) in sources {
@@ -130,9 +127,9 @@ impl RuleSet {
             }
         }
         if !errors.is_empty() {
-            return Err(Error::Rules(errors));
+            return Err(errors);
         }
-        let c = compile::compile(&files).map_err(Error::Rules)?;
+        let c = compile::compile(&files)?;
         let index = AliasIndex::new(&c);
         let mut label_guards = vec![Vec::new(); c.labels.len()];
         for (i, r) in c
@@ -147,9 +144,19 @@ impl RuleSet {
         }
         Ok(RuleSet {
             c,
+            files,
             index,
             label_guards,
         })
+    }
+
+    /// Every lint of the pack (warnings), in file and line order: those found while compiling
+    /// and those that run the embedded examples (see docs/rule-authoring.md).
+    pub fn lints(&self) -> Vec<Diagnostic> {
+        let mut all = self.c.warnings.clone();
+        all.extend(lint::example_lints(self));
+        all.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+        all
     }
 
     /// The default rule pack, embedded at build time from the workspace's `rules/`.
@@ -173,6 +180,16 @@ impl RuleSet {
         (self.c.rules.len() - guards, guards)
     }
 
+    /// The ids of the stance rules, in pack order.
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.c
+            .rules
+            .iter()
+            .filter(|r| r.kind == RuleKind::Stance)
+            .map(|r| r.id.clone())
+            .collect()
+    }
+
     /// How many actors and aliases (names, people, cue phrases) the pack has.
     pub fn actor_count(&self) -> (usize, usize) {
         (self.c.actors.len(), self.c.aliases.len())
@@ -194,40 +211,31 @@ impl RuleSet {
 
     /// The statements of a text, in text order.
     pub fn extract_str(&self, text: &str) -> Vec<Statement> {
+        let mut out = Vec::new();
+        self.walk(text, |step| out.extend(step.statement()));
+        out
+    }
+
+    /// Runs the pipeline over `text` sentence by sentence, in order (attribution carries
+    /// speakers forward), handing each sentence's stances and speaker to `f`.
+    fn walk(&self, text: &str, mut f: impl FnMut(Step)) {
         let doc = Document::analyse(text);
         let chars = CharIndex::new(text);
         let mut attributor = Attributor::new(&self.c, &self.index);
-        let mut out = Vec::new();
         for (si, sentence) in doc.sentences.iter().enumerate() {
             let v = View::new(&doc, si, &self.c.vocab);
             let found = self.stances(&v);
             let evidence = found.iter().map(|f| f.s).min();
             let att = attributor.attribute(&v, sentence.paragraph, evidence);
-            if found.is_empty() {
-                continue;
-            }
-            let stances = found.iter().map(|f| self.stance(&v, f, &chars)).collect();
-            let speaker = att.as_ref().map(|a| Speaker {
-                text: text[a.span.0..a.span.1].to_string(),
-                span: chars.span(a.span.0, a.span.1),
-            });
-            let actors = att
-                .map(|a| {
-                    a.actors
-                        .iter()
-                        .map(|&i| self.c.actors[i].code.clone())
-                        .collect()
-                })
-                .unwrap_or_default();
-            out.push(Statement {
-                span: chars.span(sentence.start, sentence.end),
-                text: text[sentence.start..sentence.end].to_string(),
-                speaker,
-                actors,
-                stances,
+            f(Step {
+                rules: self,
+                v: &v,
+                chars: &chars,
+                found,
+                att,
+                attributor: &attributor,
             });
         }
-        out
     }
 
     fn stance(&self, v: &View, f: &Found, chars: &CharIndex) -> Stance {
@@ -327,7 +335,9 @@ impl RuleSet {
         out
     }
 
-    /// Runs every embedded `expect` / `reject` example of every rule and guard.
+    /// Runs every embedded `expect` / `reject` / `todo` example of every rule and guard. An
+    /// example with `by` is also run through the whole pipeline, and must give a statement of
+    /// the rule's label whose speaker has exactly those actors.
     pub fn run_examples(&self) -> Vec<ExampleOutcome> {
         let mut out = Vec::new();
         for (ri, rule) in self.c.rules.iter().enumerate() {
@@ -352,12 +362,18 @@ impl RuleSet {
                     (false, _) if !spans.is_empty() => {
                         Some(format!("expected no match, found {}", shown(&spans)))
                     }
-                    _ => None,
+                    _ => match &ex.by {
+                        Some(codes) if rule.kind == RuleKind::Stance => {
+                            self.speaker_failure(ri, &ex.text, codes)
+                        }
+                        _ => None,
+                    },
                 };
                 out.push(ExampleOutcome {
                     rule: rule.id.clone(),
                     expect: ex.expect,
                     guard: rule.kind == RuleKind::Guard,
+                    todo: ex.todo,
                     text: ex.text.clone(),
                     failure,
                     path: rule.path.clone(),
@@ -367,6 +383,147 @@ impl RuleSet {
         }
         out
     }
+}
+
+impl RuleSet {
+    /// What is wrong with the speaker the whole pipeline gives an example of rule `ri`, if
+    /// its actors are not `codes`: the statement carrying one of the rule's labels is judged.
+    fn speaker_failure(&self, ri: usize, text: &str, codes: &[String]) -> Option<String> {
+        let rule = &self.c.rules[ri];
+        let labels: Vec<&str> = rule
+            .labels
+            .iter()
+            .map(|&l| self.c.labels[l].name.as_str())
+            .collect();
+        let statements = self.extract_str(text);
+        let Some(st) = statements
+            .iter()
+            .find(|s| s.stances.iter().any(|x| x.rule == rule.id))
+            .or_else(|| {
+                statements
+                    .iter()
+                    .find(|s| s.stances.iter().any(|x| labels.contains(&x.label.as_str())))
+            })
+        else {
+            return Some(format!(
+                "expected a `{}` statement by {}, the pipeline found none",
+                labels.join("`/`"),
+                show_codes(codes)
+            ));
+        };
+        let mut want: Vec<&str> = codes.iter().map(String::as_str).collect();
+        let mut got: Vec<&str> = st.actors.iter().map(String::as_str).collect();
+        want.sort_unstable();
+        got.sort_unstable();
+        if want == got {
+            return None;
+        }
+        let speaker = st
+            .speaker
+            .as_ref()
+            .map_or("no speaker".to_string(), |s| format!("speaker \"{}\"", s.text));
+        Some(format!(
+            "expected the speaker to be {}, found {} ({speaker})",
+            show_codes(codes),
+            show_codes(&st.actors)
+        ))
+    }
+}
+
+/// `UN, RUS`, or `none`.
+fn show_codes(codes: &[String]) -> String {
+    if codes.is_empty() {
+        "none".to_string()
+    } else {
+        codes.join(", ")
+    }
+}
+
+/// One sentence of [`RuleSet::walk`]: its view, stances found and speaker chosen.
+struct Step<'a> {
+    rules: &'a RuleSet,
+    v: &'a View<'a>,
+    chars: &'a CharIndex,
+    found: Vec<Found>,
+    att: Option<attribution::Attribution>,
+    attributor: &'a Attributor<'a>,
+}
+
+impl Step<'_> {
+    /// The sentence's statement, if it has a stance.
+    fn statement(&self) -> Option<Statement> {
+        if self.found.is_empty() {
+            return None;
+        }
+        let (rs, v, chars) = (self.rules, self.v, self.chars);
+        let text = v.doc.text;
+        let sentence = &v.doc.sentences[v.sentence];
+        let stances = self.found.iter().map(|f| rs.stance(v, f, chars)).collect();
+        let speaker = self.att.as_ref().map(|a| Speaker {
+            text: text[a.span.0..a.span.1].to_string(),
+            span: chars.span(a.span.0, a.span.1),
+        });
+        let actors = self
+            .att
+            .as_ref()
+            .map(|a| a.actors.iter().map(|&i| rs.c.actors[i].code.clone()).collect())
+            .unwrap_or_default();
+        Some(Statement {
+            span: chars.span(sentence.start, sentence.end),
+            text: text[sentence.start..sentence.end].to_string(),
+            speaker,
+            actors,
+            stances,
+        })
+    }
+}
+
+/// What `check` finds in a rule pack: every error and lint, and the pack when it compiles.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// Errors and warnings, in file and line order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The compiled pack, when there is no error.
+    pub rules: Option<RuleSet>,
+}
+
+/// Parses, compiles and lints rule files given as `(path, source)` pairs.
+pub fn check_sources<P: AsRef<str>, S: AsRef<str>>(sources: &[(P, S)]) -> CheckReport {
+    match RuleSet::build(sources) {
+        Ok(rules) => CheckReport {
+            diagnostics: rules.lints(),
+            rules: Some(rules),
+        },
+        Err(diagnostics) => CheckReport {
+            diagnostics,
+            rules: None,
+        },
+    }
+}
+
+/// Reads every `*.rules` file below `dir`, sorted by path, as `(path, source)` pairs.
+pub fn read_sources(dir: &Path) -> Result<Vec<(String, String)>, Error> {
+    let mut paths = Vec::new();
+    collect_rule_files(dir, &mut paths, 0)?;
+    paths.sort();
+    let mut sources = Vec::new();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).map_err(|source| Error::Io {
+            path: p.display().to_string(),
+            source,
+        })?;
+        sources.push((p.display().to_string(), text));
+    }
+    if sources.is_empty() {
+        return Err(Error::Io {
+            path: dir.display().to_string(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no *.rules file in this folder",
+            ),
+        });
+    }
+    Ok(sources)
 }
 
 /// Collects `*.rules` files below `dir`, not following links out of it and not deeper than 16.

@@ -3,7 +3,7 @@
 //! No pest `Pair` or `Rule` leaves this module: syntax errors become [`RuleFileError`]s with
 //! the path, line, column and a readable list of what was expected.
 
-use crate::ast::{ActorDef, Item, Pattern, PersonDef, RuleDef, RuleFile, Spanned};
+use crate::ast::{ActorDef, ExampleDef, Item, Pattern, PersonDef, RuleDef, RuleFile, Spanned};
 use crate::error::RuleFileError;
 use pest::iterators::Pair;
 use pest::Parser;
@@ -67,7 +67,11 @@ fn rule_name(r: &Rule) -> &'static str {
         | Rule::unless_stmt
         | Rule::expect_stmt
         | Rule::reject_stmt
-        | Rule::note_stmt => "`label`, `match`, `unless`, `expect`, `reject`, `note` or `}`",
+        | Rule::todo_stmt
+        | Rule::note_stmt => {
+            "`label`, `match`, `unless`, `expect`, `reject`, `todo`, `note` or `}`"
+        }
+        Rule::by_clause | Rule::speaker_code => "`by` and actor codes (`by UN, RUS` or `by none`)",
         Rule::actor_stmt
         | Rule::kind_stmt
         | Rule::cameo_stmt
@@ -199,6 +203,7 @@ fn rule_def(pair: Pair<Rule>) -> RuleDef {
         guards: Vec::new(),
         expects: Vec::new(),
         rejects: Vec::new(),
+        todos: Vec::new(),
     };
     for stmt in it {
         let rule = stmt.as_rule();
@@ -207,12 +212,22 @@ fn rule_def(pair: Pair<Rule>) -> RuleDef {
             Rule::label_stmt => def.labels.extend(inner.map(|p| text(&p))),
             Rule::match_stmt => def.matches.extend(inner.next().map(pattern)),
             Rule::unless_stmt => def.guards.extend(inner.next().map(pattern)),
-            Rule::expect_stmt => def.expects.extend(inner.next().map(string)),
-            Rule::reject_stmt => def.rejects.extend(inner.next().map(string)),
+            Rule::expect_stmt => def.expects.extend(example(inner)),
+            Rule::reject_stmt => def.rejects.extend(example(inner)),
+            Rule::todo_stmt => def.todos.extend(example(inner)),
             _ => {}
         }
     }
     def
+}
+
+/// The string of an example statement and its optional `by` clause.
+fn example(mut inner: pest::iterators::Pairs<Rule>) -> Option<ExampleDef> {
+    let example = inner.next().map(string)?;
+    let by = inner
+        .next()
+        .map(|by| by.into_inner().map(|code| text(&code)).collect());
+    Some(ExampleDef { text: example, by })
 }
 
 fn actor_def(pair: Pair<Rule>) -> ActorDef {
@@ -467,8 +482,8 @@ mod tests {
         assert_eq!(r.labels[0].node, "restraint");
         assert_eq!(r.matches.len(), 1);
         assert_eq!(r.guards.len(), 1);
-        assert_eq!(r.expects[0].node, "We [[exercise restraint]].");
-        assert_eq!(r.rejects[0].node, "No.");
+        assert_eq!(r.expects[0].text.node, "We [[exercise restraint]].");
+        assert_eq!(r.rejects[0].text.node, "No.");
     }
 
     #[test]

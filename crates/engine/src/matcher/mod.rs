@@ -122,6 +122,8 @@ pub(crate) struct View<'d> {
     pub idx: Vec<usize>,
     /// The distinct ids of `ids`, for the anchor prefilter.
     present: HashSet<u32>,
+    /// The sentence's index in `doc.sentences`.
+    pub sentence: usize,
 }
 
 impl<'d> View<'d> {
@@ -143,6 +145,7 @@ impl<'d> View<'d> {
             ids,
             idx,
             present,
+            sentence: s,
         }
     }
 
@@ -250,6 +253,33 @@ pub(crate) fn find_overlapping(patterns: &[Node], v: &View) -> Vec<(usize, usize
     (0..v.len())
         .filter_map(|p| longest_at(patterns, v, p).map(|e| (p, e)))
         .collect()
+}
+
+/// How far a sequence of elements gets in a sentence: the most leading elements that match in
+/// a row somewhere, and the visible-token range they cover (leftmost such place). For
+/// `explain`: a rule that found nothing "got 2 of 3 elements".
+pub(crate) fn progress(items: &[Node], v: &View) -> (usize, Option<(usize, usize)>) {
+    let mut best = (0, None);
+    for start in 0..v.len() {
+        let mut cur = vec![start];
+        for (k, item) in items.iter().enumerate() {
+            let mut next = Vec::new();
+            for &p in &cur {
+                ends(item, v, p, &mut next);
+            }
+            next.sort_unstable();
+            next.dedup();
+            if next.is_empty() {
+                break;
+            }
+            let end = *next.last().unwrap_or(&start);
+            if k + 1 > best.0 {
+                best = (k + 1, (end > start).then_some((start, end)));
+            }
+            cur = next;
+        }
+    }
+    best
 }
 
 /// True if the token ranges share at least one token.

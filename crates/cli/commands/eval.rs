@@ -1,0 +1,302 @@
+//! `demarche eval GOLD.jsonl... [--rules DIR] [--baseline DIR] [--fail-under F1]`: score a
+//! rule pack against gold files ([`crate::eval`]) and print the report.
+//!
+//! Exit codes: 0; 1 when the micro F1 is under `--fail-under`; 2 when a gold file or record
+//! cannot be read (every other record is still scored, and the report still printed).
+
+use super::{load_rules, warn};
+use crate::args::{EvalArgs, ReportFormat};
+use crate::eval::{score, Counts, GoldArticle, Kind, Report};
+use anyhow::Context;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Runs `eval`.
+pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
+    let rules = load_rules(args.rules.as_deref())?;
+    let mut gold = Vec::new();
+    let mut bad = 0;
+    for path in &args.gold {
+        bad += read_gold(path, &mut gold)?;
+    }
+    let report = score(&rules, &gold);
+    let baseline = match &args.baseline {
+        Some(dir) => Some(score(&load_rules(Some(dir))?, &gold)),
+        None => None,
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    match args.format {
+        ReportFormat::Human => write_human(&mut out, args, &report, baseline.as_ref()),
+        ReportFormat::Json => write_json(&mut out, &report, baseline.as_ref()),
+    }
+    .and_then(|()| out.flush())
+    .context("cannot write output")?;
+    for (id, sentence) in &report.missing_sentences {
+        warn(&format!(
+            "warning: gold article `{id}`: sentence not found in its text, not scored: {sentence:?}"
+        ));
+    }
+    let f1 = report.micro().prf().2;
+    if bad > 0 {
+        warn(&format!("error: {bad} gold record(s) could not be read"));
+        return Ok(ExitCode::from(2));
+    }
+    if let Some(min) = args.fail_under {
+        if f1 < min {
+            warn(&format!("error: micro F1 {f1:.3} is under --fail-under {min}"));
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads one gold file; reports each bad line (`file:line: what`) on stderr and returns how
+/// many there were.
+fn read_gold(path: &Path, into: &mut Vec<GoldArticle>) -> anyhow::Result<usize> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut bad = 0;
+    for (n, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<GoldArticle>(&line) {
+            Ok(g) => into.push(g),
+            Err(e) => {
+                bad += 1;
+                warn(&format!(
+                    "error: {}:{}: not a gold record: {e}",
+                    path.display(),
+                    n + 1
+                ));
+            }
+        }
+    }
+    Ok(bad)
+}
+
+/// The tables and lists, for people.
+fn write_human(
+    out: &mut impl Write,
+    args: &EvalArgs,
+    r: &Report,
+    baseline: Option<&Report>,
+) -> io::Result<()> {
+    let files: Vec<String> = args.gold.iter().map(|p| p.display().to_string()).collect();
+    writeln!(
+        out,
+        "gold: {} ({} articles, {} statements, {} negatives)",
+        files.join(", "),
+        r.articles,
+        r.statements,
+        r.negatives
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:14} {:>4} {:>4} {:>4}  {:>5} {:>5} {:>5}",
+        "label", "tp", "fp", "fn", "P", "R", "F1"
+    )?;
+    for (label, c) in &r.labels {
+        write_row(out, label, c)?;
+    }
+    write_row(out, "micro", &r.micro())?;
+    writeln!(out, "{:14} {:>34.3}", "macro F1", r.macro_f1())?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "actors: strict {} ({}/{}), lenient {} ({}/{}); {} of {} attributed gold statements found",
+        fmt_ratio(r.actor_strict, r.actor_scored),
+        r.actor_strict,
+        r.actor_scored,
+        fmt_ratio(r.actor_lenient, r.actor_scored),
+        r.actor_lenient,
+        r.actor_scored,
+        r.actor_scored,
+        r.actor_total
+    )?;
+    writeln!(
+        out,
+        "negatives: {} of {} labelled ({})",
+        r.negatives_labelled,
+        r.negatives,
+        fmt_ratio(r.negatives_labelled, r.negatives)
+    )?;
+    let shown = args.errors.unwrap_or(usize::MAX);
+    for (kind, title) in [
+        (Kind::FalsePositive, "false positives"),
+        (Kind::FalseNegative, "false negatives"),
+        (Kind::Actor, "wrong actors"),
+    ] {
+        let list: Vec<_> = r.mistakes.iter().filter(|m| m.kind == kind).collect();
+        if list.is_empty() {
+            continue;
+        }
+        writeln!(out)?;
+        writeln!(out, "{title} ({}):", list.len())?;
+        for m in list.iter().take(shown) {
+            let rules = if m.rules.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", m.rules.join(", "))
+            };
+            writeln!(out, "  {:14} {}: {:?}{rules}", m.label, m.article, m.sentence)?;
+        }
+        if list.len() > shown {
+            writeln!(out, "  ... and {} more", list.len() - shown)?;
+        }
+    }
+    write_rules(out, r)?;
+    if let (Some(b), Some(dir)) = (baseline, &args.baseline) {
+        write_baseline(out, r, b, &dir.display().to_string())?;
+    }
+    Ok(())
+}
+
+fn write_row(out: &mut impl Write, label: &str, c: &Counts) -> io::Result<()> {
+    let (p, r, f) = c.prf();
+    writeln!(
+        out,
+        "{label:14} {:>4} {:>4} {:>4}  {p:>5.3} {r:>5.3} {f:>5.3}",
+        c.tp, c.fp, c.fn_
+    )
+}
+
+fn fmt_ratio(a: usize, b: usize) -> String {
+    if b == 0 {
+        "-".to_string()
+    } else {
+        format!("{:.3}", a as f64 / b as f64)
+    }
+}
+
+/// Per-rule counts: rules that fired, those that never did, those with only false positives.
+fn write_rules(out: &mut impl Write, r: &Report) -> io::Result<()> {
+    let fired: Vec<_> = r.rules.iter().filter(|(_, c)| c.tp + c.fp > 0).collect();
+    writeln!(out)?;
+    writeln!(out, "rules that fired ({} of {}):", fired.len(), r.rules.len())?;
+    let width = fired.iter().map(|(id, _)| id.len()).max().unwrap_or(4);
+    writeln!(out, "  {:width$} {:>4} {:>4}", "rule", "tp", "fp")?;
+    for (id, c) in &fired {
+        writeln!(out, "  {id:width$} {:>4} {:>4}", c.tp, c.fp)?;
+    }
+    let never: Vec<&str> = r
+        .rules
+        .iter()
+        .filter(|(_, c)| c.tp + c.fp == 0)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    if !never.is_empty() {
+        writeln!(out, "never fired ({}): {}", never.len(), never.join(", "))?;
+    }
+    let only_fp: Vec<&str> = fired
+        .iter()
+        .filter(|(_, c)| c.tp == 0)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    if !only_fp.is_empty() {
+        writeln!(
+            out,
+            "only false positives ({}): {}",
+            only_fp.len(),
+            only_fp.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// What changes from the baseline pack to this one.
+fn write_baseline(out: &mut impl Write, r: &Report, b: &Report, dir: &str) -> io::Result<()> {
+    let (_, _, f_new) = r.micro().prf();
+    let (_, _, f_old) = b.micro().prf();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "against baseline {dir}: micro F1 {f_old:.3} -> {f_new:.3} ({:+.3})",
+        f_new - f_old
+    )?;
+    for ((label, new), (_, old)) in r.labels.iter().zip(&b.labels) {
+        let (fo, fnw) = (old.prf().2, new.prf().2);
+        if (fo - fnw).abs() > 1e-9 {
+            writeln!(out, "  {label:14} F1 {fo:.3} -> {fnw:.3} ({:+.3})", fnw - fo)?;
+        }
+    }
+    let (gained, lost) = changes(r, b);
+    for (sign, title, list) in [("+", "gained", &gained), ("-", "lost", &lost)] {
+        writeln!(out, "{title} ({}):", list.len())?;
+        for (article, sentence, label) in list.iter() {
+            writeln!(out, "  {sign} {label:14} {article}: {sentence:?}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Sentence-label outcomes right in `r` but wrong in `b` (gained), and the reverse (lost). An
+/// outcome missing from a report is right: no prediction where gold has no label.
+#[allow(clippy::type_complexity)]
+fn changes<'a>(
+    r: &'a Report,
+    b: &'a Report,
+) -> (Vec<&'a (String, String, String)>, Vec<&'a (String, String, String)>) {
+    let keys: std::collections::BTreeSet<&(String, String, String)> =
+        r.outcomes.keys().chain(b.outcomes.keys()).collect();
+    let right = |rep: &Report, k: &(String, String, String)| *rep.outcomes.get(k).unwrap_or(&true);
+    let gained = keys.iter().copied().filter(|k| right(r, k) && !right(b, k)).collect();
+    let lost = keys.iter().copied().filter(|k| !right(r, k) && right(b, k)).collect();
+    (gained, lost)
+}
+
+/// One JSON object: the report, and the baseline's when given.
+fn write_json(out: &mut impl Write, r: &Report, baseline: Option<&Report>) -> io::Result<()> {
+    let summary = |r: &Report| {
+        let (p, rc, f) = r.micro().prf();
+        let labels: serde_json::Map<String, serde_json::Value> = r
+            .labels
+            .iter()
+            .map(|(l, c)| {
+                let (p, rc, f) = c.prf();
+                (
+                    l.clone(),
+                    serde_json::json!({"tp": c.tp, "fp": c.fp, "fn": c.fn_, "p": p, "r": rc, "f1": f}),
+                )
+            })
+            .collect();
+        serde_json::json!({
+            "articles": r.articles,
+            "statements": r.statements,
+            "labels": labels,
+            "micro": {"p": p, "r": rc, "f1": f},
+            "macro_f1": r.macro_f1(),
+            "actor_strict": ratio_or_null(r.actor_strict, r.actor_scored),
+            "actor_lenient": ratio_or_null(r.actor_lenient, r.actor_scored),
+            "attributed_recall": ratio_or_null(r.actor_scored, r.actor_total),
+            "negatives": r.negatives,
+            "negatives_labelled": r.negatives_labelled,
+            "mistakes": r.mistakes,
+            "rules": r.rules,
+        })
+    };
+    let mut value = summary(r);
+    if let Some(b) = baseline {
+        let (gained, lost) = changes(r, b);
+        let rows = |l: Vec<&(String, String, String)>| {
+            l.into_iter()
+                .map(|(a, s, label)| serde_json::json!({"article": a, "sentence": s, "label": label}))
+                .collect::<Vec<_>>()
+        };
+        value["baseline"] = summary(b);
+        value["gained"] = rows(gained).into();
+        value["lost"] = rows(lost).into();
+    }
+    serde_json::to_writer_pretty(&mut *out, &value)?;
+    writeln!(out)
+}
+
+fn ratio_or_null(a: usize, b: usize) -> serde_json::Value {
+    if b == 0 {
+        serde_json::Value::Null
+    } else {
+        (a as f64 / b as f64).into()
+    }
+}

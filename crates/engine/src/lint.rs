@@ -1,0 +1,270 @@
+//! Lints that need a compiled pack and its embedded examples (warnings, never errors):
+//!
+//! - `missing-example`: a rule with no `expect`, or a stance rule with no `reject`;
+//! - `unexercised-alternative`: an alternative of a rule's own `match` pattern that no
+//!   `expect` example matches through (lexicons and lemmas are not split);
+//! - `guard-blocks-expects`: an `unless` that blocks every `expect` example its rule matches;
+//! - `shadowed-rule`: a stance rule all of whose `expect` matches another rule of the same
+//!   label also matches, so it never adds a stance there.
+//!
+//! The lints found while compiling (`duplicate-id`, `alias-conflict`, `duplicate-alternative`,
+//! `wide-gap`, `unused-lexicon`) live in [`crate::compile`].
+
+use crate::ast::{Item, Pattern, RuleDef, SrcSpan, Spanned};
+use crate::compile::RuleKind;
+use crate::error::Diagnostic;
+use crate::matcher::{find_all, find_overlapping, overlaps, Node, View};
+use crate::text::Document;
+use crate::RuleSet;
+
+/// The example-based lints of `rs`.
+pub(crate) fn example_lints(rs: &RuleSet) -> Vec<Diagnostic> {
+    let docs: Vec<Vec<Document>> = rs
+        .c
+        .rules
+        .iter()
+        .map(|r| {
+            r.examples
+                .iter()
+                .filter(|e| e.expect && !e.todo)
+                .map(|e| Document::analyse(&e.text))
+                .collect()
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (ri, rule) in rs.c.rules.iter().enumerate() {
+        let Some(def) = rule_def(rs, ri) else {
+            continue;
+        };
+        let at = |span: SrcSpan, code: &'static str, msg: String, help: &str| {
+            let f = &rs.files[rule.origin.0];
+            Diagnostic::at(&f.path, &f.source, span.0, span.1, msg)
+                .warning(code)
+                .with_help(help)
+        };
+        if docs[ri].is_empty() {
+            out.push(at(
+                def.id.span,
+                "missing-example",
+                format!("`{}` has no `expect` example", rule.id),
+                "add `expect \"a sentence it must match, with the [[evidence]] marked\"`",
+            ));
+            continue;
+        }
+        if rule.kind == RuleKind::Stance && !rule.examples.iter().any(|e| !e.expect) {
+            out.push(at(
+                def.id.span,
+                "missing-example",
+                format!("`{}` has no `reject` example", rule.id),
+                "add `reject \"a near miss it must not match\"`",
+            ));
+        }
+        for (pat, node) in def.matches.iter().zip(&rule.patterns) {
+            let mut sites = Vec::new();
+            alternative_sites(pat, node, &mut Vec::new(), &mut sites);
+            for (path, spans) in sites {
+                let unused: Vec<SrcSpan> = (0..spans.len())
+                    .filter(|&k| {
+                        let only = [restrict(node, &path, k)];
+                        !docs[ri]
+                            .iter()
+                            .any(|d| sentences(rs, d).any(|v| !find_all(&only, &v).is_empty()))
+                    })
+                    .map(|k| spans[k])
+                    .collect();
+                if let Some(&first) = unused.first() {
+                    let source = &rs.files[rule.origin.0].source;
+                    let mut names: Vec<String> = unused
+                        .iter()
+                        .take(6)
+                        .map(|s| format!("`{}`", &source[s.0..s.1]))
+                        .collect();
+                    if unused.len() > 6 {
+                        names.push(format!("and {} more", unused.len() - 6));
+                    }
+                    out.push(at(
+                        first,
+                        "unexercised-alternative",
+                        format!(
+                            "{} of {} alternatives here are not exercised by any `expect` example of `{}`: {}",
+                            unused.len(),
+                            spans.len(),
+                            rule.id,
+                            names.join(", ")
+                        ),
+                        "add `expect` examples that use them, or drop them",
+                    ));
+                }
+            }
+        }
+        if rule.kind == RuleKind::Stance {
+            for (g, gdef) in rule.guards.iter().zip(&def.guards) {
+                if blocks_every_expect(rs, ri, g, &docs[ri]) {
+                    out.push(at(
+                        gdef.span,
+                        "guard-blocks-expects",
+                        format!(
+                            "this `unless` blocks every `expect` example of `{}`",
+                            rule.id
+                        ),
+                        "narrow the guard, or fix the examples",
+                    ));
+                }
+            }
+        }
+    }
+    out.extend(shadowed(rs, &docs));
+    out
+}
+
+/// The AST of compiled rule `ri`.
+fn rule_def(rs: &RuleSet, ri: usize) -> Option<&RuleDef> {
+    let (f, i) = rs.c.rules[ri].origin;
+    match rs.files.get(f)?.items.get(i)? {
+        Item::Rule(d) | Item::Guard(d) => Some(d),
+        _ => None,
+    }
+}
+
+/// The sentence views of an example document.
+fn sentences<'d>(rs: &'d RuleSet, d: &'d Document<'d>) -> impl Iterator<Item = View<'d>> + 'd {
+    (0..d.sentences.len()).map(move |si| View::new(d, si, &rs.c.vocab))
+}
+
+/// Pushes, for every user-written alternation in `p` (not inside lexicons or lemmas), the
+/// path to its compiled `Alt` node and the source span of each alternative. Patterns compile
+/// structurally (a `Seq` to a `Seq` of the same length, and so on), so the two trees are
+/// walked side by side.
+fn alternative_sites(
+    p: &Spanned<Pattern>,
+    n: &Node,
+    path: &mut Vec<usize>,
+    out: &mut Vec<(Vec<usize>, Vec<SrcSpan>)>,
+) {
+    let children: Vec<(&Spanned<Pattern>, &Node)> = match (&p.node, n) {
+        (Pattern::Seq(ps), Node::Seq(ns)) | (Pattern::Alt(ps), Node::Alt(ns))
+            if ps.len() == ns.len() =>
+        {
+            ps.iter().zip(ns).collect()
+        }
+        (Pattern::Optional(p), Node::Opt(n)) => vec![(&**p, &**n)],
+        _ => return,
+    };
+    if let Pattern::Alt(ps) = &p.node {
+        out.push((path.clone(), ps.iter().map(|p| p.span).collect()));
+    }
+    for (i, (cp, cn)) in children.into_iter().enumerate() {
+        path.push(i);
+        alternative_sites(cp, cn, path, out);
+        path.pop();
+    }
+}
+
+/// `n` with the `Alt` at `path` replaced by its alternative `pick`.
+fn restrict(n: &Node, path: &[usize], pick: usize) -> Node {
+    match (n, path.split_first()) {
+        (Node::Alt(ns), None) => ns.get(pick).cloned().unwrap_or_else(|| n.clone()),
+        (Node::Seq(ns), Some((&i, rest))) | (Node::Alt(ns), Some((&i, rest))) => {
+            let mut ns = ns.clone();
+            if let Some(c) = ns.get_mut(i) {
+                *c = restrict(c, rest, pick);
+            }
+            if matches!(n, Node::Seq(_)) {
+                Node::Seq(ns)
+            } else {
+                Node::Alt(ns)
+            }
+        }
+        (Node::Opt(inner), Some((_, rest))) => Node::Opt(Box::new(restrict(inner, rest, pick))),
+        _ => n.clone(),
+    }
+}
+
+/// True if rule `ri` matches some `expect` example, and guard `g` overlaps every such match.
+fn blocks_every_expect(rs: &RuleSet, ri: usize, g: &Node, docs: &[Document]) -> bool {
+    let mut matched = false;
+    for d in docs {
+        for v in sentences(rs, d) {
+            let ms = find_all(&rs.c.rules[ri].patterns, &v);
+            if ms.is_empty() {
+                continue;
+            }
+            matched = true;
+            let gs = find_overlapping(std::slice::from_ref(g), &v);
+            if ms.iter().any(|m| !gs.iter().any(|x| overlaps(*m, *x))) {
+                return false;
+            }
+        }
+    }
+    matched
+}
+
+/// Lint `shadowed-rule` over all stance rules.
+fn shadowed(rs: &RuleSet, docs: &[Vec<Document>]) -> Vec<Diagnostic> {
+    let rules = &rs.c.rules;
+    let stance: Vec<usize> = (0..rules.len())
+        .filter(|&i| rules[i].kind == RuleKind::Stance)
+        .collect();
+    // For each rule, per example of its own: its guarded matches, per sentence.
+    let own: Vec<Vec<Vec<Vec<(usize, usize)>>>> = (0..rules.len())
+        .map(|ri| {
+            docs[ri]
+                .iter()
+                .map(|d| sentences(rs, d).map(|v| matches_of(rs, ri, &v)).collect())
+                .collect()
+        })
+        .collect();
+    let covers = |b: usize, a: usize| -> bool {
+        let mut any = false;
+        for (d, per_sentence) in docs[a].iter().zip(&own[a]) {
+            for (v, ms) in sentences(rs, d).zip(per_sentence) {
+                if ms.is_empty() {
+                    continue;
+                }
+                any = true;
+                let bs = matches_of(rs, b, &v);
+                if !ms.iter().all(|m| bs.iter().any(|x| overlaps(*m, *x))) {
+                    return false;
+                }
+            }
+        }
+        any
+    };
+    let mut out = Vec::new();
+    for &a in &stance {
+        for &b in &stance {
+            if a == b || !rules[a].labels.iter().any(|l| rules[b].labels.contains(l)) {
+                continue;
+            }
+            // Two rules that cover each other are reported once, on the later one.
+            if covers(b, a) && !(a < b && covers(a, b)) {
+                let Some(def) = rule_def(rs, a) else { continue };
+                let f = &rs.files[rules[a].origin.0];
+                out.push(
+                    Diagnostic::at(
+                        &f.path,
+                        &f.source,
+                        def.id.span.0,
+                        def.id.span.1,
+                        format!(
+                            "`{}` is shadowed by `{}`: every `expect` match of it, `{}` matches too",
+                            rules[a].id, rules[b].id, rules[b].id
+                        ),
+                    )
+                    .warning("shadowed-rule")
+                    .with_help("add an `expect` example only this rule catches, or merge the two"),
+                );
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The matches of rule `ri` in a sentence, its own and the shared guards applied.
+fn matches_of(rs: &RuleSet, ri: usize, v: &View) -> Vec<(usize, usize)> {
+    if !rs.may_match(ri, v) {
+        return Vec::new();
+    }
+    rs.rule_matches(ri, v, &mut vec![None; rs.c.labels.len()])
+}
