@@ -262,9 +262,17 @@ fn check_reports_syntax_errors_of_every_file() {
     );
 }
 
+/// Not a snapshot: the counts change with every rule added to the pack.
 #[test]
-fn check_embedded_pack() {
-    snapshot!("cli_check_embedded", demarche().arg("check"));
+fn check_embedded_pack_has_no_error() {
+    let output = run_with_stdin(demarche().args(["check", "--allow", "warnings"]), "");
+    assert_eq!(output.status.code(), Some(0), "stdout: {}", output.stdout);
+    assert!(
+        output.stdout.starts_with("ok: 11 labels, "),
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains("error"), "{}", output.stdout);
 }
 
 /// Not a snapshot: the per-rule table changes with every rule added to the pack.
@@ -375,5 +383,198 @@ fn check_span(text: &str, span: &Span, expected: &str) {
         text[..span.end].chars().count(),
         span.char_end,
         "char_end of {expected:?}"
+    );
+}
+
+/// A small pack that compiles with one case of each lint (tests/fixtures/lint-pack).
+const LINT_PACK: &str = "tests/fixtures/lint-pack";
+
+#[test]
+fn check_reports_each_lint_and_exits_0() {
+    snapshot!("cli_check_lints", demarche().args(["check", LINT_PACK]));
+}
+
+#[test]
+fn check_deny_warnings_exits_1_and_allow_silences() {
+    snapshot!(
+        "cli_check_lints_github_denied",
+        demarche().args(["check", LINT_PACK, "--format", "github", "--deny", "warnings"])
+    );
+    snapshot!(
+        "cli_check_lints_json_allowed",
+        demarche().args([
+            "check",
+            LINT_PACK,
+            "--format",
+            "json",
+            "--allow",
+            "unexercised-alternative",
+            "--allow",
+            "shadowed-rule",
+            "--deny",
+            "duplicate-id",
+        ])
+    );
+}
+
+#[test]
+fn check_broken_pack_reports_every_diagnostic_at_once() {
+    let cmd = || {
+        let mut cmd = demarche();
+        cmd.args(["check", "tests/fixtures/broken-pack"]);
+        cmd
+    };
+    let output = run_with_stdin(&mut cmd(), "");
+    let headings: std::collections::BTreeSet<&str> = output
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("error") || l.starts_with("warning"))
+        .filter_map(|l| {
+            l.split_once(": ")
+                .map(|(_, msg)| msg.split('`').next().unwrap_or(msg))
+        })
+        .collect();
+    assert!(headings.len() >= 5, "{headings:?}");
+    snapshot!("cli_check_broken_pack", cmd());
+}
+
+#[test]
+fn test_reports_speakers_todos_and_filters() {
+    snapshot!("cli_test_lint_pack", demarche().args(["test", LINT_PACK]));
+    snapshot!(
+        "cli_test_filter",
+        demarche().args(["test", LINT_PACK, "--filter", "ceasefire.*"])
+    );
+}
+
+#[test]
+fn eval_scores_gold_against_a_baseline() {
+    snapshot!(
+        "cli_eval_baseline",
+        demarche().args([
+            "eval",
+            "--rules",
+            LINT_PACK,
+            "tests/fixtures/eval/gold.jsonl",
+            "--baseline",
+            "tests/fixtures/eval/baseline-pack",
+        ])
+    );
+}
+
+#[test]
+fn eval_fail_under_and_bad_gold_records() {
+    let fails = run_with_stdin(
+        demarche()
+            .args([
+                "eval",
+                "--rules",
+                LINT_PACK,
+                "tests/fixtures/eval/gold.jsonl",
+            ])
+            .args(["--fail-under", "0.81"]),
+        "",
+    );
+    assert_eq!(fails.status.code(), Some(1));
+    assert!(
+        fails
+            .stderr
+            .contains("micro F1 0.800 is under --fail-under 0.81"),
+        "{}",
+        fails.stderr
+    );
+    let passes = run_with_stdin(
+        demarche()
+            .args([
+                "eval",
+                "--rules",
+                LINT_PACK,
+                "tests/fixtures/eval/gold.jsonl",
+            ])
+            .args(["--fail-under", "0.8"]),
+        "",
+    );
+    assert_eq!(passes.status.code(), Some(0));
+    snapshot!(
+        "cli_eval_bad_gold",
+        demarche().args([
+            "eval",
+            "--rules",
+            LINT_PACK,
+            "--errors",
+            "0",
+            "tests/fixtures/eval/bad.gold.jsonl",
+        ])
+    );
+}
+
+#[test]
+fn eval_json_matches_the_human_numbers() {
+    let output = run_with_stdin(
+        demarche()
+            .args(["eval", "--format", "json", "--rules", LINT_PACK])
+            .arg("tests/fixtures/eval/gold.jsonl"),
+        "",
+    );
+    let v: serde_json::Value = serde_json::from_str(&output.stdout).expect("json");
+    assert_eq!(
+        v["micro"]["f1"].as_f64().map(|f| (f * 1000.0).round()),
+        Some(800.0)
+    );
+    assert_eq!(v["labels"]["restraint"]["fn"], 1);
+    assert_eq!(v["mistakes"][0]["kind"], "FP");
+    assert_eq!(v["rules"]["restraint.urge-calm"]["tp"], 0);
+}
+
+#[test]
+fn explain_a_sentence_and_a_file_line() {
+    snapshot!(
+        "cli_explain_sentence",
+        demarche().args([
+            "explain",
+            "--rules",
+            LINT_PACK,
+            "Russia urged both sides to exercise utmost restraint, but did not keep calm.",
+        ])
+    );
+    snapshot!(
+        "cli_explain_file_line",
+        demarche().args([
+            "explain",
+            "--rules",
+            LINT_PACK,
+            "--file",
+            "tests/fixtures/eval/article.txt",
+            "--line",
+            "3",
+        ])
+    );
+    snapshot!(
+        "cli_explain_missing_line",
+        demarche().args([
+            "explain",
+            "--rules",
+            LINT_PACK,
+            "--file",
+            "tests/fixtures/eval/article.txt",
+            "--line",
+            "9",
+        ])
+    );
+}
+
+#[test]
+fn classify_coverage_lists_rules_and_candidates() {
+    snapshot!(
+        "cli_classify_coverage",
+        demarche().args([
+            "classify",
+            "--coverage",
+            "--format",
+            "jsonl",
+            "--rules",
+            LINT_PACK,
+            "tests/fixtures/eval/article.txt",
+        ])
     );
 }

@@ -52,7 +52,6 @@ pub struct ExplainArgs {
     /// Use the rule pack in DIR instead of the embedded one.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
-
 }
 
 /// Arguments of `demarche eval`.
@@ -113,6 +112,11 @@ pub struct ClassifyArgs {
     /// Output format: a report for people, one JSON array, or one JSON object per article.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// After the run, write to stderr how often each rule fired and the sentences with a cued,
+    /// coded speaker but no stance (candidates for new rules), by cue phrase.
+    #[arg(long)]
+    pub coverage: bool,
 }
 
 /// Arguments of `demarche check`.

@@ -154,11 +154,13 @@ pub struct Report {
 impl Report {
     /// Summed counts over all labels.
     pub fn micro(&self) -> Counts {
-        self.labels.iter().fold(Counts::default(), |a, (_, c)| Counts {
-            tp: a.tp + c.tp,
-            fp: a.fp + c.fp,
-            fn_: a.fn_ + c.fn_,
-        })
+        self.labels
+            .iter()
+            .fold(Counts::default(), |a, (_, c)| Counts {
+                tp: a.tp + c.tp,
+                fp: a.fp + c.fp,
+                fn_: a.fn_ + c.fn_,
+            })
     }
 
     /// Mean F1 over the labels that occur in gold or predictions.
@@ -192,7 +194,10 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
 /// Scores `rules` on `gold`.
 pub fn score(rules: &RuleSet, gold: &[GoldArticle]) -> Report {
     let names: Vec<String> = rules.labels().iter().map(|l| l.name.clone()).collect();
-    let mut counts: BTreeMap<&str, Counts> = names.iter().map(|n| (n.as_str(), Counts::default())).collect();
+    let mut counts: BTreeMap<&str, Counts> = names
+        .iter()
+        .map(|n| (n.as_str(), Counts::default()))
+        .collect();
     let mut r = Report {
         articles: gold.len(),
         ..Report::default()
@@ -220,7 +225,10 @@ fn score_article(
     counts: &mut BTreeMap<&str, Counts>,
     r: &mut Report,
 ) {
-    let spans: Vec<(usize, usize)> = predicted.iter().map(|s| (s.span.start, s.span.end)).collect();
+    let spans: Vec<(usize, usize)> = predicted
+        .iter()
+        .map(|s| (s.span.start, s.span.end))
+        .collect();
     let mut used = vec![false; predicted.len()];
     let known = |l: &String| names.contains(l);
     let mistake = |r: &mut Report, kind, label: &str, sentence: &str, rules: Vec<String>| {
@@ -245,17 +253,26 @@ fn score_article(
     };
     for st in &g.statements {
         let Some(span) = find(&g.text, &st.sentence) else {
-            r.missing_sentences.push((g.id.clone(), st.sentence.clone()));
+            r.missing_sentences
+                .push((g.id.clone(), st.sentence.clone()));
             continue;
         };
         r.statements += 1;
-        let hits: Vec<usize> = (0..spans.len()).filter(|&i| overlaps(spans[i], span)).collect();
+        let hits: Vec<usize> = (0..spans.len())
+            .filter(|&i| overlaps(spans[i], span))
+            .collect();
         let gold: BTreeSet<&String> = st.labels.iter().filter(|l| known(l)).collect();
         let mut pred: BTreeSet<&String> = BTreeSet::new();
         let mut actors: BTreeSet<&String> = BTreeSet::new();
         for &i in &hits {
             used[i] = true;
-            pred.extend(predicted[i].stances.iter().map(|s| &s.label).filter(|l| known(l)));
+            pred.extend(
+                predicted[i]
+                    .stances
+                    .iter()
+                    .map(|s| &s.label)
+                    .filter(|l| known(l)),
+            );
             actors.extend(predicted[i].actors.iter());
         }
         for &l in gold.union(&pred) {
@@ -300,17 +317,26 @@ fn score_article(
             }
         }
     }
-    let others = (g.negatives.iter().map(|s| (s, true))).chain(g.unlabelled.iter().map(|s| (s, false)));
+    let others =
+        (g.negatives.iter().map(|s| (s, true))).chain(g.unlabelled.iter().map(|s| (s, false)));
     for (sentence, negative) in others {
         let Some(span) = find(&g.text, sentence) else {
             r.missing_sentences.push((g.id.clone(), sentence.clone()));
             continue;
         };
-        let hits: Vec<usize> = (0..spans.len()).filter(|&i| overlaps(spans[i], span)).collect();
+        let hits: Vec<usize> = (0..spans.len())
+            .filter(|&i| overlaps(spans[i], span))
+            .collect();
         let mut pred: BTreeSet<&String> = BTreeSet::new();
         for &i in &hits {
             used[i] = true;
-            pred.extend(predicted[i].stances.iter().map(|s| &s.label).filter(|l| known(l)));
+            pred.extend(
+                predicted[i]
+                    .stances
+                    .iter()
+                    .map(|s| &s.label)
+                    .filter(|l| known(l)),
+            );
         }
         if negative {
             r.negatives += 1;
@@ -325,7 +351,10 @@ fn score_article(
     }
     for sentence in &g.optional {
         let mut from = 0;
-        while let Some(i) = g.text[from..].find(sentence.as_str()).filter(|_| !sentence.is_empty()) {
+        while let Some(i) = g.text[from..]
+            .find(sentence.as_str())
+            .filter(|_| !sentence.is_empty())
+        {
             let span = (from + i, from + i + sentence.len());
             for (k, s) in spans.iter().enumerate() {
                 used[k] |= overlaps(*s, span);
@@ -341,8 +370,17 @@ fn score_article(
             continue;
         }
         for stance in st.stances.iter().filter(|s| known(&s.label)) {
-            counts.get_mut(stance.label.as_str()).expect("known label").fp += 1;
-            mistake(r, Kind::FalsePositive, &stance.label, &st.text, vec![stance.rule.clone()]);
+            counts
+                .get_mut(stance.label.as_str())
+                .expect("known label")
+                .fp += 1;
+            mistake(
+                r,
+                Kind::FalsePositive,
+                &stance.label,
+                &st.text,
+                vec![stance.rule.clone()],
+            );
             r.outcomes
                 .insert((g.id.clone(), st.text.clone(), stance.label.clone()), false);
         }
@@ -407,13 +445,31 @@ rule ceasefire.respect { label ceasefire match respect the ceasefire
         }).to_string());
         let r = score(&rules, &[g]);
         let get = |l: &str| r.labels.iter().find(|(n, _)| n == l).unwrap().1;
-        assert_eq!(get("restraint"), Counts { tp: 1, fp: 1, fn_: 1 });
-        assert_eq!(get("ceasefire"), Counts { tp: 1, fp: 0, fn_: 0 });
+        assert_eq!(
+            get("restraint"),
+            Counts {
+                tp: 1,
+                fp: 1,
+                fn_: 1
+            }
+        );
+        assert_eq!(
+            get("ceasefire"),
+            Counts {
+                tp: 1,
+                fp: 0,
+                fn_: 0
+            }
+        );
         assert_eq!((r.actor_scored, r.actor_strict, r.actor_lenient), (2, 1, 1));
         assert_eq!((r.negatives, r.negatives_labelled), (2, 1));
         assert_eq!(r.missing_sentences.len(), 1);
         assert_eq!(r.rules["restraint.exercise"], RuleCounts { tp: 1, fp: 1 });
-        let kinds: Vec<(Kind, &str)> = r.mistakes.iter().map(|m| (m.kind, m.label.as_str())).collect();
+        let kinds: Vec<(Kind, &str)> = r
+            .mistakes
+            .iter()
+            .map(|m| (m.kind, m.label.as_str()))
+            .collect();
         assert_eq!(
             kinds,
             [
@@ -424,7 +480,11 @@ rule ceasefire.respect { label ceasefire match respect the ceasefire
         );
         assert_eq!(r.mistakes[0].rules, ["restraint.exercise"]);
         let (p, rc, f) = r.micro().prf();
-        assert!((p - 2.0 / 3.0).abs() < 1e-9 && (rc - 2.0 / 3.0).abs() < 1e-9 && (f - 2.0 / 3.0).abs() < 1e-9);
+        assert!(
+            (p - 2.0 / 3.0).abs() < 1e-9
+                && (rc - 2.0 / 3.0).abs() < 1e-9
+                && (f - 2.0 / 3.0).abs() < 1e-9
+        );
     }
 
     #[test]
@@ -433,12 +493,26 @@ rule ceasefire.respect { label ceasefire match respect the ceasefire
         let text = "They must exercise restraint. Both must respect the ceasefire.";
         let plain = gold(&serde_json::json!({"id": "b", "text": text}).to_string());
         let r = score(&rules, &[plain]);
-        assert_eq!(r.micro(), Counts { tp: 0, fp: 2, fn_: 0 });
+        assert_eq!(
+            r.micro(),
+            Counts {
+                tp: 0,
+                fp: 2,
+                fn_: 0
+            }
+        );
         let optional = gold(
             &serde_json::json!({"id": "b", "text": text, "optional": ["Both must respect the ceasefire."]})
                 .to_string(),
         );
         let r = score(&rules, &[optional]);
-        assert_eq!(r.micro(), Counts { tp: 0, fp: 1, fn_: 0 });
+        assert_eq!(
+            r.micro(),
+            Counts {
+                tp: 0,
+                fp: 1,
+                fn_: 0
+            }
+        );
     }
 }

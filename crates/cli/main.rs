@@ -8,6 +8,7 @@
 
 mod args;
 mod commands;
+mod coverage;
 mod eval;
 mod input;
 mod output;

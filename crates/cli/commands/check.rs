@@ -17,9 +17,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         Some(dir) => check_sources(&read_sources(dir)?),
         None => check_sources(embedded_sources()),
     };
-    let selected = |lint: &str, names: &[String]| {
-        names.iter().any(|n| n == "warnings" || n == lint)
-    };
+    let selected =
+        |lint: &str, names: &[String]| names.iter().any(|n| n == "warnings" || n == lint);
     let shown: Vec<&Diagnostic> = report
         .diagnostics
         .iter()
@@ -176,9 +175,15 @@ mod tests {
 
     #[test]
     fn github_annotations_escape_their_fields() {
-        let d = Diagnostic::at("rules/a,b.rules", "x\nlexicon FOO = y\n", 10, 13, "100% bad")
-            .warning("unused-lexicon")
-            .with_help("line one\nline two");
+        let d = Diagnostic::at(
+            "rules/a,b.rules",
+            "x\nlexicon FOO = y\n",
+            10,
+            13,
+            "100% bad",
+        )
+        .warning("unused-lexicon")
+        .with_help("line one\nline two");
         let mut buf = Vec::new();
         write_github(&mut buf, &[&d], &[]).unwrap();
         assert_eq!(

@@ -8,6 +8,7 @@
 
 use super::{load_rules, warn};
 use crate::args::ClassifyArgs;
+use crate::coverage::Coverage;
 use crate::input::{for_each_item, Item};
 use crate::output;
 use anyhow::Context;
@@ -21,10 +22,14 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut sink = output::sink(args.format, BufWriter::new(stdout.lock()));
     let mut failed = 0usize;
+    let mut coverage = args.coverage.then(|| Coverage::new(&rules));
     for_each_item(&args.paths, args.input_format, &mut |item| {
         match item {
             Item::Article(article) => {
-                let statements = rules.extract(&article);
+                let statements = match &mut coverage {
+                    Some(c) => c.extract(&rules, &article),
+                    None => rules.extract(&article),
+                };
                 let result = ArticleResult::ok(&article, statements);
                 sink.article(Some(&article.text), &result)
             }
@@ -39,6 +44,10 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
         .context("cannot write output")
     })?;
     sink.finish().context("cannot write output")?;
+    if let Some(c) = coverage {
+        // Nothing better to do if stderr itself is closed.
+        let _ = c.write(&mut io::stderr().lock());
+    }
     if failed > 0 {
         warn(&format!("error: {failed} input(s) could not be read"));
         return Ok(ExitCode::from(2));

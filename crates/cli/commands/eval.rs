@@ -44,7 +44,9 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(min) = args.fail_under {
         if f1 < min {
-            warn(&format!("error: micro F1 {f1:.3} is under --fail-under {min}"));
+            warn(&format!(
+                "error: micro F1 {f1:.3} is under --fail-under {min}"
+            ));
             return Ok(ExitCode::from(1));
         }
     }
@@ -54,7 +56,8 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
 /// Reads one gold file; reports each bad line (`file:line: what`) on stderr and returns how
 /// many there were.
 fn read_gold(path: &Path, into: &mut Vec<GoldArticle>) -> anyhow::Result<usize> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut bad = 0;
     for (n, line) in BufReader::new(file).lines().enumerate() {
         let line = line.with_context(|| format!("cannot read {}", path.display()))?;
@@ -141,7 +144,11 @@ fn write_human(
             } else {
                 format!("  [{}]", m.rules.join(", "))
             };
-            writeln!(out, "  {:14} {}: {:?}{rules}", m.label, m.article, m.sentence)?;
+            writeln!(
+                out,
+                "  {:14} {}: {:?}{rules}",
+                m.label, m.article, m.sentence
+            )?;
         }
         if list.len() > shown {
             writeln!(out, "  ... and {} more", list.len() - shown)?;
@@ -175,7 +182,12 @@ fn fmt_ratio(a: usize, b: usize) -> String {
 fn write_rules(out: &mut impl Write, r: &Report) -> io::Result<()> {
     let fired: Vec<_> = r.rules.iter().filter(|(_, c)| c.tp + c.fp > 0).collect();
     writeln!(out)?;
-    writeln!(out, "rules that fired ({} of {}):", fired.len(), r.rules.len())?;
+    writeln!(
+        out,
+        "rules that fired ({} of {}):",
+        fired.len(),
+        r.rules.len()
+    )?;
     let width = fired.iter().map(|(id, _)| id.len()).max().unwrap_or(4);
     writeln!(out, "  {:width$} {:>4} {:>4}", "rule", "tp", "fp")?;
     for (id, c) in &fired {
@@ -219,7 +231,11 @@ fn write_baseline(out: &mut impl Write, r: &Report, b: &Report, dir: &str) -> io
     for ((label, new), (_, old)) in r.labels.iter().zip(&b.labels) {
         let (fo, fnw) = (old.prf().2, new.prf().2);
         if (fo - fnw).abs() > 1e-9 {
-            writeln!(out, "  {label:14} F1 {fo:.3} -> {fnw:.3} ({:+.3})", fnw - fo)?;
+            writeln!(
+                out,
+                "  {label:14} F1 {fo:.3} -> {fnw:.3} ({:+.3})",
+                fnw - fo
+            )?;
         }
     }
     let (gained, lost) = changes(r, b);
@@ -238,12 +254,23 @@ fn write_baseline(out: &mut impl Write, r: &Report, b: &Report, dir: &str) -> io
 fn changes<'a>(
     r: &'a Report,
     b: &'a Report,
-) -> (Vec<&'a (String, String, String)>, Vec<&'a (String, String, String)>) {
+) -> (
+    Vec<&'a (String, String, String)>,
+    Vec<&'a (String, String, String)>,
+) {
     let keys: std::collections::BTreeSet<&(String, String, String)> =
         r.outcomes.keys().chain(b.outcomes.keys()).collect();
     let right = |rep: &Report, k: &(String, String, String)| *rep.outcomes.get(k).unwrap_or(&true);
-    let gained = keys.iter().copied().filter(|k| right(r, k) && !right(b, k)).collect();
-    let lost = keys.iter().copied().filter(|k| !right(r, k) && right(b, k)).collect();
+    let gained = keys
+        .iter()
+        .copied()
+        .filter(|k| right(r, k) && !right(b, k))
+        .collect();
+    let lost = keys
+        .iter()
+        .copied()
+        .filter(|k| !right(r, k) && right(b, k))
+        .collect();
     (gained, lost)
 }
 

@@ -28,7 +28,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         .sentences
         .iter()
         .enumerate()
-        .filter(|(_, s)| window.is_none_or(|(a, b)| s.start < b && s.start + s.text.len() > a))
+        .filter(|(_, s)| window.map_or(true, |(a, b)| s.start < b && s.start + s.text.len() > a))
         .collect();
     if shown.is_empty() {
         writeln!(out, "no sentence to explain").context("cannot write output")?;
@@ -105,7 +105,11 @@ fn write_sentence(out: &mut impl Write, n: usize, s: &SentenceTrace) -> io::Resu
         s.skipped
     )?;
     // Guards that matched, then rules that matched, then those that got furthest.
-    let got = |r: &RuleTrace| r.progress.as_ref().map_or(0, |p| p.matched * 1000 / p.of.max(1));
+    let got = |r: &RuleTrace| {
+        r.progress
+            .as_ref()
+            .map_or(0, |p| p.matched * 1000 / p.of.max(1))
+    };
     let mut listed: Vec<&RuleTrace> = s
         .rules
         .iter()

@@ -36,7 +36,7 @@ pub fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
     let outcomes: Vec<ExampleOutcome> = rules
         .run_examples()
         .into_iter()
-        .filter(|o| args.filter.as_deref().is_none_or(|g| glob(g, &o.rule)))
+        .filter(|o| args.filter.as_deref().map_or(true, |g| glob(g, &o.rule)))
         .collect();
     let mut out = BufWriter::new(io::stdout().lock());
     if outcomes.is_empty() {
@@ -119,10 +119,7 @@ fn report(out: &mut impl Write, outcomes: &[ExampleOutcome]) -> io::Result<usize
     writeln!(out)?;
     let todo: usize = rows.iter().map(|(_, t)| t.todo_total).sum();
     if todo > 0 {
-        writeln!(
-            out,
-            "todo: {todo} known miss(es), {fixed} of them pass now"
-        )?;
+        writeln!(out, "todo: {todo} known miss(es), {fixed} of them pass now")?;
     }
     let run = outcomes.iter().filter(|o| !o.todo).count();
     writeln!(out, "{} passed, {failed} failed", run - failed)?;

@@ -45,6 +45,9 @@ pub(crate) struct Attribution {
     pub cue: Option<(usize, usize)>,
 }
 
+/// The mention a speaker starts from, how it was chosen, and the cue's token range.
+type Choice = (usize, How, Option<(usize, usize)>);
+
 /// How a speaker was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum How {
@@ -71,7 +74,9 @@ impl How {
             How::BeforeSpeechCue => "the subject before a speech cue",
             How::AfterSpeechCue => "the mention right after a speech cue",
             How::Subject => "the sentence's subject (first mention before the evidence)",
-            How::Carried => "carried from an earlier sentence (a quote or reference with no speaker of its own)",
+            How::Carried => {
+                "carried from an earlier sentence (a quote or reference with no speaker of its own)"
+            }
         }
     }
 }
@@ -286,7 +291,7 @@ impl<'c> Attributor<'c> {
         mentions: &[Mention],
         skipped: &[bool],
         evidence: Option<usize>,
-    ) -> Option<(usize, How, Option<(usize, usize)>)> {
+    ) -> Option<Choice> {
         let outside = |(s, _e): &(usize, usize)| !v.in_quote(*s);
         if let Some(&(cs, ce)) = find_all(&self.c.cues.source, v).iter().find(|m| outside(m)) {
             if let Some(i) = mentions.iter().position(|m| m.s >= ce && m.s <= ce + 8) {

@@ -242,7 +242,12 @@ fn unused_lexicons(cx: &mut Ctx) {
         }
     }
     for (fi, span, name) in unused {
-        let w = cx.warn(fi, span, "unused-lexicon", format!("lexicon `@{name}` is never used"));
+        let w = cx.warn(
+            fi,
+            span,
+            "unused-lexicon",
+            format!("lexicon `@{name}` is never used"),
+        );
         *w = w.clone().with_help("use it in a rule, or delete it");
     }
 }
@@ -384,7 +389,12 @@ fn compile_rule(
             }
         }
     }
-    for code in def.expects.iter().chain(&def.todos).flat_map(|e| e.by.iter().flatten()) {
+    for code in def
+        .expects
+        .iter()
+        .chain(&def.todos)
+        .flat_map(|e| e.by.iter().flatten())
+    {
         if code.node != "none" && !cx.files.iter().any(|f| defines_actor(f, &code.node)) {
             let e = cx.err(fi, code.span, format!("unknown actor `{}`", code.node));
             *e = e

@@ -3,8 +3,8 @@
 //! through and how far each got, which guard blocked which match, the stances kept, and the
 //! attribution decision (the mentions, the cue, why this speaker).
 
-use crate::attribution::Attributor;
 use crate::ast::{Item, Pattern};
+use crate::attribution::Attributor;
 use crate::compile::{MentionKind, RuleKind};
 use crate::matcher::{find_all, find_overlapping, overlaps, progress, Node, View};
 use crate::{RuleSet, Step};
@@ -181,14 +181,8 @@ impl RuleSet {
             .map(|&m| MatchTrace {
                 text: text(m),
                 blocked_by: (rule.kind == RuleKind::Stance)
-                    .then(|| self.blocker(ri, v, m))
-                    .flatten()
-                    .map(|b| match b {
-                        Blocker::Unless(k) => def
-                            .and_then(|d| d.guards.get(k))
-                            .map_or("unless".to_string(), |g| format!("unless {}", source(g.span))),
-                        Blocker::Guard(gi) => format!("guard {}", self.c.rules[gi].id),
-                    }),
+                    .then(|| self.blocker_name(ri, v, m))
+                    .flatten(),
             })
             .collect();
         let progress = if found.is_empty() {
@@ -229,6 +223,24 @@ impl RuleSet {
             matches,
             progress,
         }
+    }
+
+    /// `unless PATTERN` or `guard ID`: what blocks match `m` of stance rule `ri`, if anything.
+    pub(crate) fn blocker_name(&self, ri: usize, v: &View, m: (usize, usize)) -> Option<String> {
+        let rule = &self.c.rules[ri];
+        Some(match self.blocker(ri, v, m)? {
+            Blocker::Unless(k) => match self.files[rule.origin.0].items.get(rule.origin.1) {
+                Some(Item::Rule(d)) if k < d.guards.len() => {
+                    let span = d.guards[k].span;
+                    format!(
+                        "unless {}",
+                        &self.files[rule.origin.0].source[span.0..span.1]
+                    )
+                }
+                _ => "unless".to_string(),
+            },
+            Blocker::Guard(gi) => format!("guard {}", self.c.rules[gi].id),
+        })
     }
 
     /// What blocks match `m` of stance rule `ri`: its own `unless` first, then shared guards.
@@ -341,20 +353,43 @@ guard restraint.not-calling {
         );
         assert_eq!(ex.sentences.len(), 2);
         let s = &ex.sentences[0];
-        let urged = s.tokens.iter().find(|t| t.surface == "urged").expect("token");
+        let urged = s
+            .tokens
+            .iter()
+            .find(|t| t.surface == "urged")
+            .expect("token");
         assert_eq!(urged.lemma.as_deref(), Some("urge"));
-        let exercise = s.rules.iter().find(|r| r.id == "restraint.exercise-restraint").unwrap();
+        let exercise = s
+            .rules
+            .iter()
+            .find(|r| r.id == "restraint.exercise-restraint")
+            .unwrap();
         assert_eq!(exercise.matches[0].text, "exercise restraint");
         assert_eq!(exercise.matches[0].blocked_by, None);
-        let urge = s.rules.iter().find(|r| r.id == "restraint.urge-calm-and-restraint").unwrap();
+        let urge = s
+            .rules
+            .iter()
+            .find(|r| r.id == "restraint.urge-calm-and-restraint")
+            .unwrap();
         let p = urge.progress.as_ref().expect("progress");
-        assert_eq!((p.matched, p.of, p.text.as_str(), p.next.as_str()), (2, 4, "urged calm", "and"));
+        assert_eq!(
+            (p.matched, p.of, p.text.as_str(), p.next.as_str()),
+            (2, 4, "urged calm", "and")
+        );
         assert_eq!(s.attribution.speaker.as_deref(), Some("The UN"));
         assert_eq!(s.attribution.actors, ["UN"]);
         assert_eq!(s.attribution.cue.as_deref(), Some("urged"));
         assert_eq!(s.attribution.mentions[0].actor.as_deref(), Some("UN"));
-        let blocked = &ex.sentences[1].rules.iter().find(|r| r.id == "restraint.exercise-restraint").unwrap().matches[0];
-        assert_eq!(blocked.blocked_by.as_deref(), Some("guard restraint.not-calling"));
+        let blocked = &ex.sentences[1]
+            .rules
+            .iter()
+            .find(|r| r.id == "restraint.exercise-restraint")
+            .unwrap()
+            .matches[0];
+        assert_eq!(
+            blocked.blocked_by.as_deref(),
+            Some("guard restraint.not-calling")
+        );
         assert!(ex.sentences[1].statement.is_none());
     }
 }

@@ -107,13 +107,13 @@ impl RuleSet {
         Self::from_sources(&read_sources(dir.as_ref())?)
     }
 
-
     /// Compiles rule files given as `(path, source)` pairs; every error of every file at once
     /// (warnings are left out: see [`check_sources`] and [`RuleSet::lints`]).
     pub fn from_sources<P: AsRef<str>, S: AsRef<str>>(
         sources: &[(P, S)],
     ) -> Result<RuleSet, Error> {
-        Self::build(sources).map_err(|all| Error::Rules(all.into_iter().filter(Diagnostic::is_error).collect()))
+        Self::build(sources)
+            .map_err(|all| Error::Rules(all.into_iter().filter(Diagnostic::is_error).collect()))
     }
 
     /// Parses and compiles; on failure every diagnostic found, errors and warnings.
@@ -214,6 +214,19 @@ impl RuleSet {
         let mut out = Vec::new();
         self.walk(text, |step| out.extend(step.statement()));
         out
+    }
+
+    /// The statements of a text, and its rule candidates: sentences with no stance whose
+    /// speaker was found through an attribution cue and has an actor code (for
+    /// `classify --coverage`).
+    pub fn extract_with_candidates(&self, text: &str) -> (Vec<Statement>, Vec<Candidate>) {
+        let mut statements = Vec::new();
+        let mut candidates = Vec::new();
+        self.walk(text, |step| match step.statement() {
+            Some(st) => statements.push(st),
+            None => candidates.extend(step.candidate()),
+        });
+        (statements, candidates)
     }
 
     /// Runs the pipeline over `text` sentence by sentence, in order (attribution carries
@@ -351,9 +364,7 @@ impl RuleSet {
                         .join(", ")
                 };
                 let failure = match (ex.expect, ex.marked) {
-                    (true, _) if spans.is_empty() => {
-                        Some("expected a match, found none".to_string())
-                    }
+                    (true, _) if spans.is_empty() => Some(self.why_no_match(ri, &ex.text)),
                     (true, Some(m)) if !spans.contains(&m) => Some(format!(
                         "expected evidence [[{}]], found {}",
                         &ex.text[m.0..m.1],
@@ -418,15 +429,34 @@ impl RuleSet {
         if want == got {
             return None;
         }
-        let speaker = st
-            .speaker
-            .as_ref()
-            .map_or("no speaker".to_string(), |s| format!("speaker \"{}\"", s.text));
+        let speaker = st.speaker.as_ref().map_or("no speaker".to_string(), |s| {
+            format!("speaker \"{}\"", s.text)
+        });
         Some(format!(
             "expected the speaker to be {}, found {} ({speaker})",
             show_codes(codes),
             show_codes(&st.actors)
         ))
+    }
+}
+
+impl RuleSet {
+    /// "expected a match, found none", naming the guard when one blocked a match.
+    fn why_no_match(&self, ri: usize, text: &str) -> String {
+        let doc = Document::analyse(text);
+        for si in 0..doc.sentences.len() {
+            let v = View::new(&doc, si, &self.c.vocab);
+            for m in find_all(&self.c.rules[ri].patterns, &v) {
+                if let Some(b) = self.blocker_name(ri, &v, m) {
+                    let (s, e) = v.bytes(m.0, m.1);
+                    return format!(
+                        "expected a match, found none: [[{}]] is blocked by {b}",
+                        &text[s..e]
+                    );
+                }
+            }
+        }
+        "expected a match, found none".to_string()
     }
 }
 
@@ -449,7 +479,38 @@ struct Step<'a> {
     attributor: &'a Attributor<'a>,
 }
 
+/// A sentence with a cued, coded speaker but no stance: a candidate for a new rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The sentence.
+    pub sentence: String,
+    /// The attribution cue, folded (`said`, `according to`).
+    pub cue: String,
+    /// The speaker's actor codes.
+    pub actors: Vec<String>,
+}
+
 impl Step<'_> {
+    /// The sentence as a [`Candidate`], if its speaker came with a cue and an actor.
+    fn candidate(&self) -> Option<Candidate> {
+        let att = self.att.as_ref()?;
+        let (s, e) = att.cue?;
+        if att.actors.is_empty() || att.how == attribution::How::Carried {
+            return None;
+        }
+        let v = self.v;
+        let info = &v.doc.sentences[v.sentence];
+        Some(Candidate {
+            sentence: v.doc.text[info.start..info.end].to_string(),
+            cue: (s..e).map(|p| v.folded(p)).collect::<Vec<_>>().join(" "),
+            actors: att
+                .actors
+                .iter()
+                .map(|&a| self.rules.c.actors[a].code.clone())
+                .collect(),
+        })
+    }
+
     /// The sentence's statement, if it has a stance.
     fn statement(&self) -> Option<Statement> {
         if self.found.is_empty() {
@@ -466,7 +527,12 @@ impl Step<'_> {
         let actors = self
             .att
             .as_ref()
-            .map(|a| a.actors.iter().map(|&i| rs.c.actors[i].code.clone()).collect())
+            .map(|a| {
+                a.actors
+                    .iter()
+                    .map(|&i| rs.c.actors[i].code.clone())
+                    .collect()
+            })
             .unwrap_or_default();
         Some(Statement {
             span: chars.span(sentence.start, sentence.end),

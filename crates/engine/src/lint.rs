@@ -10,7 +10,7 @@
 //! The lints found while compiling (`duplicate-id`, `alias-conflict`, `duplicate-alternative`,
 //! `wide-gap`, `unused-lexicon`) live in [`crate::compile`].
 
-use crate::ast::{Item, Pattern, RuleDef, SrcSpan, Spanned};
+use crate::ast::{Item, Pattern, RuleDef, Spanned, SrcSpan};
 use crate::compile::RuleKind;
 use crate::error::Diagnostic;
 use crate::matcher::{find_all, find_overlapping, overlaps, Node, View};
@@ -19,18 +19,17 @@ use crate::RuleSet;
 
 /// The example-based lints of `rs`.
 pub(crate) fn example_lints(rs: &RuleSet) -> Vec<Diagnostic> {
-    let docs: Vec<Vec<Document>> = rs
-        .c
-        .rules
-        .iter()
-        .map(|r| {
-            r.examples
-                .iter()
-                .filter(|e| e.expect && !e.todo)
-                .map(|e| Document::analyse(&e.text))
-                .collect()
-        })
-        .collect();
+    let docs: Vec<Vec<Document>> =
+        rs.c.rules
+            .iter()
+            .map(|r| {
+                r.examples
+                    .iter()
+                    .filter(|e| e.expect && !e.todo)
+                    .map(|e| Document::analyse(&e.text))
+                    .collect()
+            })
+            .collect();
     let mut out = Vec::new();
     for (ri, rule) in rs.c.rules.iter().enumerate() {
         let Some(def) = rule_def(rs, ri) else {
@@ -199,6 +198,9 @@ fn blocks_every_expect(rs: &RuleSet, ri: usize, g: &Node, docs: &[Document]) -> 
     matched
 }
 
+/// A rule's matches in each sentence of each of its examples.
+type PerExample = Vec<Vec<Vec<(usize, usize)>>>;
+
 /// Lint `shadowed-rule` over all stance rules.
 fn shadowed(rs: &RuleSet, docs: &[Vec<Document>]) -> Vec<Diagnostic> {
     let rules = &rs.c.rules;
@@ -206,7 +208,7 @@ fn shadowed(rs: &RuleSet, docs: &[Vec<Document>]) -> Vec<Diagnostic> {
         .filter(|&i| rules[i].kind == RuleKind::Stance)
         .collect();
     // For each rule, per example of its own: its guarded matches, per sentence.
-    let own: Vec<Vec<Vec<Vec<(usize, usize)>>>> = (0..rules.len())
+    let own: Vec<PerExample> = (0..rules.len())
         .map(|ri| {
             docs[ri]
                 .iter()
@@ -267,4 +269,74 @@ fn matches_of(rs: &RuleSet, ri: usize, v: &View) -> Vec<(usize, usize)> {
         return Vec::new();
     }
     rs.rule_matches(ri, v, &mut vec![None; rs.c.labels.len()])
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{check_sources, Severity};
+
+    const HEAD: &str = "label restraint\nlabel ceasefire\nlemma urge = urges urged\n";
+
+    /// The lint codes `check` reports for a pack made of `HEAD` and `body`, with their lines.
+    fn lints(body: &str) -> Vec<(usize, &'static str)> {
+        let src = format!("{HEAD}{body}");
+        let report = check_sources(&[("t.rules", src.as_str())]);
+        assert!(report.rules.is_some(), "{:#?}", report.diagnostics);
+        report
+            .diagnostics
+            .iter()
+            .map(|d| {
+                assert_eq!(d.severity, Severity::Warning);
+                (d.line, d.code.unwrap_or("?"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_lint_fires_on_its_case_and_only_there() {
+        let cases: &[(&str, &[(usize, &str)])] = &[
+            (
+                "rule a.b { label restraint match exercise restraint\n expect \"[[exercise restraint]]\" reject \"x\" }\n",
+                &[],
+            ),
+            (
+                "rule a.b { label restraint match exercise restraint\n expect \"[[exercise restraint]]\" }\n",
+                &[(4, "missing-example")],
+            ),
+            (
+                "rule a.b { label restraint match exercise restraint reject \"x\" }\n",
+                &[(4, "missing-example")],
+            ),
+            (
+                "rule a.b { label restraint match exercise (full | utmost) restraint\n expect \"[[exercise full restraint]]\" reject \"x\" }\n",
+                &[(4, "unexercised-alternative")],
+            ),
+            (
+                "rule a.b { label restraint match lemma(urge) restraint unless urged\n expect \"[[urged restraint]]\" reject \"x\" }\n",
+                &[(4, "guard-blocks-expects")],
+            ),
+            (
+                "rule a.b { label restraint match exercise restraint\n expect \"[[exercise restraint]]\" reject \"x\" }\n\
+                 rule a.c { label restraint match restraint\n expect \"[[restraint]]\" reject \"x\" }\n",
+                &[(4, "shadowed-rule")],
+            ),
+            (
+                "rule a.b { label restraint match (truce | \"Truce\") ~0..9 restraint\n expect \"[[truce and restraint]]\" reject \"x\" }\n",
+                &[(4, "duplicate-alternative"), (4, "wide-gap")],
+            ),
+            ("lexicon NOPE = x\n", &[(4, "unused-lexicon")]),
+            (
+                "actor A \"A\" { alias \"Alpha\" }\nactor B \"B\" { alias \"alpha\" }\n",
+                &[(5, "alias-conflict")],
+            ),
+            (
+                "guard a.b { label ceasefire match did not\n expect \"It [[did not]].\" }\n\
+                 guard a.b { label ceasefire match did never\n expect \"It [[did never]].\" }\n",
+                &[(6, "duplicate-id")],
+            ),
+        ];
+        for (body, want) in cases {
+            assert_eq!(lints(body), *want, "{body}");
+        }
+    }
 }

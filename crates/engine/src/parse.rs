@@ -13,6 +13,8 @@ use pest::Parser;
 struct RulesParser;
 
 /// Parses one rule file.
+// One error per file, made once: its size does not matter.
+#[allow(clippy::result_large_err)]
 pub fn parse_file(path: &str, source: &str) -> Result<RuleFile, RuleFileError> {
     let mut pairs =
         RulesParser::parse(Rule::file, source).map_err(|e| syntax_error(path, source, e))?;
