@@ -1,5 +1,6 @@
 //! Every embedded `expect` / `reject` example of the default rule pack, under `cargo test`.
-//! Failures are listed per rules file, with the rule id, the line and what happened.
+//! Failures are listed per rules file, with the rule id, the line and what happened. `todo`
+//! examples are known misses and do not fail.
 
 use demarche_engine::RuleSet;
 use std::collections::BTreeMap;
@@ -20,7 +21,7 @@ fn every_embedded_example_holds() {
         outcomes.len()
     );
     let mut by_file: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for o in outcomes.iter().filter(|o| o.failure.is_some()) {
+    for o in outcomes.iter().filter(|o| o.failure.is_some() && !o.todo) {
         let kind = if o.expect { "expect" } else { "reject" };
         by_file.entry(&o.path).or_default().push(format!(
             "  {}:{} {} {kind} {:?}: {}",
@@ -52,7 +53,11 @@ fn every_stance_rule_has_both_kinds_of_example() {
     let mut ids: Vec<&str> = outcomes.iter().map(|o| o.rule.as_str()).collect();
     ids.dedup();
     for id in ids {
-        let has = |expect: bool| outcomes.iter().any(|o| o.rule == id && o.expect == expect);
+        let has = |expect: bool| {
+            outcomes
+                .iter()
+                .any(|o| o.rule == id && o.expect == expect && !o.todo)
+        };
         let guard = outcomes.iter().any(|o| o.rule == id && o.guard);
         if !has(true) || (!has(false) && !guard) {
             missing.push(id);
