@@ -7,6 +7,8 @@
 
 pub mod check;
 pub mod classify;
+pub mod generate;
+pub mod rules;
 pub mod test;
 
 use crate::args::{Cli, Command};
@@ -21,6 +23,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Classify(args) => classify::run(args),
         Command::Check(args) => check::run(args.rules.as_deref()),
         Command::Test(args) => test::run(args.rules.as_deref()),
+        Command::Rules(args) => rules::run(args),
+        Command::Completions(args) => generate::completions(args.shell),
+        Command::Man => generate::man(),
     }
 }
 
