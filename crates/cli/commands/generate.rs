@@ -35,7 +35,7 @@ fn write_man(out: &mut impl Write) -> io::Result<()> {
     for sub in cmd.get_subcommands() {
         // A one-shot command: leaking a few names is simpler than clap's `string` feature.
         let name: &'static str = Box::leak(format!("demarche-{}", sub.get_name()).into_boxed_str());
-        let sub = sub.clone().name(name);
+        let sub = sub.clone().name(name).version(env!("CARGO_PKG_VERSION"));
         clap_mangen::Man::new(sub).render(out)?;
     }
     Ok(())

@@ -158,7 +158,7 @@ impl<'m, W: Write> HtmlSink<'m, W> {
                     .collect();
                 inner = format!(
                     "<mark class=\"{class}\" title=\"{}\">{inner}</mark>",
-                    escape(&title.join("\n"))
+                    escape(&title.join("\n")).replace('\n', "&#10;")
                 );
             }
             if is_speaker {

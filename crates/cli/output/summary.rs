@@ -10,9 +10,10 @@
 
 use super::csv::write_field;
 use super::text::plural;
-use super::{Meta, Options, Sink};
+use super::{Meta, Options, Provenance, Sink};
 use demarche_core::ArticleResult;
 use demarche_engine::LabelInfo;
+use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
@@ -146,6 +147,19 @@ pub enum SummaryFormat {
     Delimited(u8),
     /// One JSON object.
     Json,
+}
+
+/// The `--summary --format json` object, fields in this order.
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    demarche: &'a Provenance,
+    articles: usize,
+    statements: usize,
+    stances: usize,
+    errors: usize,
+    labels: &'a [String],
+    label_statements: BTreeMap<&'a str, usize>,
+    actors: Vec<serde_json::Value>,
 }
 
 /// Counts every article, writes the matrix at the end.
@@ -290,16 +304,16 @@ impl<'m, W: Write> SummarySink<'m, W> {
             .enumerate()
             .map(|(i, l)| (l.as_str(), c.label_total(i)))
             .collect();
-        let value = json!({
-            "demarche": self.meta.provenance,
-            "articles": c.articles,
-            "statements": c.statements,
-            "stances": c.stances,
-            "errors": c.errors,
-            "labels": c.labels,
-            "label_statements": label_totals,
-            "actors": rows,
-        });
+        let value = SummaryJson {
+            demarche: &self.meta.provenance,
+            articles: c.articles,
+            statements: c.statements,
+            stances: c.stances,
+            errors: c.errors,
+            labels: &c.labels,
+            label_statements: label_totals,
+            actors: rows,
+        };
         serde_json::to_writer_pretty(&mut self.out, &value)?;
         writeln!(self.out)
     }
