@@ -39,7 +39,7 @@
     if (filtering) {
       var what = [actor === "-" ? "no actor" : actor, label].filter(Boolean).join(", ");
       status.textContent = "Showing " + n + " of " + items.length + " statements (" + what +
-        ") in " + visible.size + " articles.";
+        ") in " + visible.size + (visible.size === 1 ? " article." : " articles.");
     } else {
       status.textContent = "Showing all " + items.length + " statements.";
     }
