@@ -35,14 +35,37 @@ fn demarche() -> Command {
     cmd
 }
 
-/// `assert_cmd_snapshot!` into `tests/snapshots/`, named without the module prefix.
+/// `assert_cmd_snapshot!` into `tests/snapshots/`, named without the module prefix, with the
+/// provenance filtered out ([`provenance_filters`]).
 macro_rules! snapshot {
     ($name:literal, $cmd:expr) => {
         insta::with_settings!(
-            { snapshot_path => "snapshots", prepend_module_to_snapshot => false },
+            {
+                snapshot_path => "snapshots",
+                prepend_module_to_snapshot => false,
+                filters => provenance_filters(),
+            },
             { assert_cmd_snapshot!($name, $cmd) }
         )
     };
+}
+
+/// The embedded pack's hash and demarche's version become `[RULES-HASH]` and `[VERSION]` in
+/// snapshots, so that editing a rule or releasing does not change every output snapshot.
+fn provenance_filters() -> Vec<(&'static str, &'static str)> {
+    static PATTERNS: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let (hash, version) = PATTERNS.get_or_init(|| {
+        let rules = demarche_engine::RuleSet::embedded().expect("embedded pack");
+        let version = env!("CARGO_PKG_VERSION").replace('.', r"\.");
+        (
+            format!("{:016x}", rules.hash()),
+            format!(r#"("version": ?)"{version}""#),
+        )
+    });
+    vec![
+        (hash.as_str(), "[RULES-HASH]"),
+        (version.as_str(), r#"${1}"[VERSION]""#),
+    ]
 }
 
 /// A fresh folder under the system temp folder, removed on drop.

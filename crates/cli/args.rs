@@ -29,6 +29,12 @@ pub enum Command {
     Eval(EvalArgs),
     /// Show step by step how a sentence is read: tokens, rules tried, guards, speaker.
     Explain(ExplainArgs),
+    /// Describe a rule pack: its labels with their codes, and its provenance hash.
+    Rules(RulesInfoArgs),
+    /// Print a shell completion script for demarche.
+    Completions(CompletionsArgs),
+    /// Print demarche's manual page (roff), generated from these definitions.
+    Man,
 }
 
 /// Arguments of `demarche explain`.
@@ -109,7 +115,8 @@ pub struct ClassifyArgs {
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
 
-    /// Output format: a report for people, one JSON array, or one JSON object per article.
+    /// Output format: a report for people, one JSON array, one JSON object per article, one
+    /// CSV / TSV row per stance, an aligned table, or a self-contained HTML page.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
@@ -117,6 +124,41 @@ pub struct ClassifyArgs {
     /// coded speaker but no stance (candidates for new rules), by cue phrase.
     #[arg(long)]
     pub coverage: bool,
+
+    /// Write an actors × labels count of the run instead of the statements: as a table
+    /// (`--format text` or `table`), `csv`, `tsv` or `json`.
+    #[arg(long)]
+    pub summary: bool,
+
+    /// For spreadsheets (csv, tsv): start with a UTF-8 byte-order mark and neutralise cells that
+    /// start with `=`, `+`, `-`, `@`, tab or carriage return (formula injection) by prefixing `'`.
+    #[arg(long)]
+    pub excel: bool,
+
+    /// Colour for `--format table`: `auto` colours when stdout is a terminal and `NO_COLOR` is
+    /// unset or empty.
+    #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    pub color: Color,
+}
+
+/// Arguments of `demarche rules`.
+#[derive(Debug, Args)]
+pub struct RulesInfoArgs {
+    /// The rule folder; the embedded default pack when omitted.
+    #[arg(value_name = "RULES")]
+    pub rules: Option<PathBuf>,
+
+    /// Print only the pack's provenance hash (16 hex digits), as recorded in outputs.
+    #[arg(long)]
+    pub hash: bool,
+}
+
+/// Arguments of `demarche completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `demarche check`.
@@ -184,6 +226,25 @@ pub enum Format {
     Json,
     /// One JSON object per input article, one per line, in input order.
     Jsonl,
+    /// Comma-separated values, RFC 4180, one row per stance and actor, with a header row.
+    Csv,
+    /// Tab-separated values, the same rows and quoting as `csv`.
+    Tsv,
+    /// An aligned table for a terminal, one row per stance.
+    Table,
+    /// One self-contained HTML page: an actors × labels matrix, then every article.
+    Html,
+}
+
+/// When to colour terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// When stdout is a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 #[cfg(test)]

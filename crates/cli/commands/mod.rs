@@ -9,6 +9,8 @@ pub mod check;
 pub mod classify;
 pub mod eval;
 pub mod explain;
+pub mod generate;
+pub mod rules;
 pub mod test;
 
 use crate::args::{Cli, Command};
@@ -25,6 +27,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Test(args) => test::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Rules(args) => rules::run(args),
+        Command::Completions(args) => generate::completions(args.shell),
+        Command::Man => generate::man(),
     }
 }
 

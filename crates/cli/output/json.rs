@@ -3,28 +3,39 @@
 //! The array is streamed element by element rather than collected, and is byte for byte what
 //! `serde_json::to_writer_pretty` gives for a `Vec<ArticleResult>`: each element is printed
 //! pretty on its own and indented one level (a JSON string never holds a raw newline, so
-//! indenting after every `\n` is safe).
+//! indenting after every `\n` is safe). Each element carries the run's provenance as
+//! `"demarche"`, as in [`super::jsonl`].
 
-use super::Sink;
+use super::jsonl::Record;
+use super::{Meta, Sink};
 use demarche_core::ArticleResult;
 use std::io::{self, Write};
 
 /// Writes a JSON array, one element per article.
-pub struct JsonSink<W> {
+pub struct JsonSink<'m, W> {
     out: W,
+    meta: &'m Meta<'m>,
     count: usize,
 }
 
-impl<W: Write> JsonSink<W> {
+impl<'m, W: Write> JsonSink<'m, W> {
     /// A sink writing to `out`.
-    pub fn new(out: W) -> Self {
-        JsonSink { out, count: 0 }
+    pub fn new(out: W, meta: &'m Meta<'m>) -> Self {
+        JsonSink {
+            out,
+            meta,
+            count: 0,
+        }
     }
 }
 
-impl<W: Write> Sink for JsonSink<W> {
+impl<W: Write> Sink for JsonSink<'_, W> {
     fn article(&mut self, _text: Option<&str>, result: &ArticleResult) -> io::Result<()> {
-        let pretty = serde_json::to_string_pretty(result)?;
+        let record = Record {
+            result,
+            demarche: &self.meta.provenance,
+        };
+        let pretty = serde_json::to_string_pretty(&record)?;
         let open = if self.count == 0 { "[" } else { "," };
         self.count += 1;
         write!(self.out, "{open}\n  {}", pretty.replace('\n', "\n  "))
@@ -44,7 +55,8 @@ mod tests {
 
     fn render(results: &[ArticleResult]) -> String {
         let mut buf = Vec::new();
-        let mut sink = JsonSink::new(&mut buf);
+        let meta = Meta::bare();
+        let mut sink = JsonSink::new(&mut buf, &meta);
         for r in results {
             sink.article(None, r).unwrap();
         }
@@ -58,7 +70,15 @@ mod tests {
             let results: Vec<_> = (0..n)
                 .map(|i| ArticleResult::ok(&Article::new(format!("a{i}"), "x\ny"), vec![]))
                 .collect();
-            let expected = serde_json::to_string_pretty(&results).unwrap() + "\n";
+            let meta = Meta::bare();
+            let records: Vec<_> = results
+                .iter()
+                .map(|result| Record {
+                    result,
+                    demarche: &meta.provenance,
+                })
+                .collect();
+            let expected = serde_json::to_string_pretty(&records).unwrap() + "\n";
             assert_eq!(render(&results), expected);
         }
     }

@@ -3,26 +3,48 @@
 //! Exactly one line per input article, in input order, each the serde serialisation of
 //! [`ArticleResult`] (fields documented in `docs/output-format.md` and in `demarche-core`).
 //! Failed articles keep their line, with `statements: []` and an `error` object.
+//!
+//! Provenance goes in every line, as one more field after `error`:
+//! `"demarche":{"version":"0.1.0","rules":"<16 hex digits>"}`. A per-record field rather than a
+//! header line, because a header line would break every reader that expects one article per
+//! line (score.py, `pd.read_json(lines=True)`, DuckDB); readers that do not know the field
+//! ignore it, and files concatenated from several runs stay self-describing.
 
-use super::Sink;
+use super::{Meta, Provenance, Sink};
 use demarche_core::ArticleResult;
+use serde::Serialize;
 use std::io::{self, Write};
 
-/// Writes one JSON object per article, one per line.
-pub struct JsonlSink<W> {
-    out: W,
+/// An [`ArticleResult`] with the run's provenance, as written by `json` and `jsonl`.
+#[derive(Serialize)]
+pub struct Record<'a> {
+    /// The contract fields, in their order.
+    #[serde(flatten)]
+    pub result: &'a ArticleResult,
+    /// Which demarche and rule pack made this record.
+    pub demarche: &'a Provenance,
 }
 
-impl<W: Write> JsonlSink<W> {
+/// Writes one JSON object per article, one per line.
+pub struct JsonlSink<'m, W> {
+    out: W,
+    meta: &'m Meta<'m>,
+}
+
+impl<'m, W: Write> JsonlSink<'m, W> {
     /// A sink writing to `out`.
-    pub fn new(out: W) -> Self {
-        JsonlSink { out }
+    pub fn new(out: W, meta: &'m Meta<'m>) -> Self {
+        JsonlSink { out, meta }
     }
 }
 
-impl<W: Write> Sink for JsonlSink<W> {
+impl<W: Write> Sink for JsonlSink<'_, W> {
     fn article(&mut self, _text: Option<&str>, result: &ArticleResult) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, result)?;
+        let record = Record {
+            result,
+            demarche: &self.meta.provenance,
+        };
+        serde_json::to_writer(&mut self.out, &record)?;
         self.out.write_all(b"\n")
     }
 
@@ -39,7 +61,8 @@ mod tests {
     #[test]
     fn one_line_per_article() {
         let mut buf = Vec::new();
-        let mut sink = JsonlSink::new(&mut buf);
+        let meta = Meta::bare();
+        let mut sink = JsonlSink::new(&mut buf, &meta);
         sink.article(
             Some("t"),
             &ArticleResult::ok(&Article::new("a", "t"), vec![]),
@@ -55,8 +78,8 @@ mod tests {
         sink.finish().unwrap();
         assert_eq!(
             String::from_utf8(buf).unwrap(),
-            "{\"id\":\"a\",\"statements\":[],\"error\":null}\n\
-             {\"id\":\"b\",\"statements\":[],\"error\":{\"kind\":\"io\",\"message\":\"m\"}}\n"
+            "{\"id\":\"a\",\"statements\":[],\"error\":null,\"demarche\":{\"version\":\"0.0.0\",\"rules\":\"0123456789abcdef\"}}\n\
+             {\"id\":\"b\",\"statements\":[],\"error\":{\"kind\":\"io\",\"message\":\"m\"},\"demarche\":{\"version\":\"0.0.0\",\"rules\":\"0123456789abcdef\"}}\n"
         );
     }
 }

@@ -131,12 +131,12 @@ fn mark_evidence(st: &Statement) -> String {
 }
 
 /// `s` with every line break shown as one space.
-fn one_line(s: &str) -> String {
+pub(super) fn one_line(s: &str) -> String {
     s.replace("\r\n", " ").replace(['\n', '\r'], " ")
 }
 
 /// `1 article`, `2 articles`.
-fn plural(n: usize, noun: &str) -> String {
+pub(super) fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("{n} {noun}")
     } else {
@@ -146,7 +146,7 @@ fn plural(n: usize, noun: &str) -> String {
 
 /// Turns byte offsets into 1-based `line:col` (col in chars), scanning forward only once for
 /// offsets given in increasing order.
-struct LineCounter<'t> {
+pub(super) struct LineCounter<'t> {
     text: &'t str,
     pos: usize,
     line: usize,
@@ -154,7 +154,7 @@ struct LineCounter<'t> {
 }
 
 impl<'t> LineCounter<'t> {
-    fn new(text: &'t str) -> Self {
+    pub(super) fn new(text: &'t str) -> Self {
         LineCounter {
             text,
             pos: 0,
@@ -163,7 +163,7 @@ impl<'t> LineCounter<'t> {
         }
     }
 
-    fn position(&mut self, byte: usize) -> (usize, usize) {
+    pub(super) fn position(&mut self, byte: usize) -> (usize, usize) {
         let byte = byte.min(self.text.len());
         if byte < self.pos {
             *self = LineCounter::new(self.text);

@@ -10,6 +10,7 @@ mod attribution;
 mod compile;
 mod error;
 mod explain;
+mod hash;
 mod lint;
 mod matcher;
 mod parse;
@@ -54,6 +55,8 @@ pub struct RuleSet {
     index: AliasIndex,
     /// For each label, the indices of the shared guards that block it.
     label_guards: Vec<Vec<usize>>,
+    /// Provenance hash of the sources ([`RuleSet::hash`]).
+    hash: u64,
 }
 
 /// A label of the pack, with its crosswalk codes.
@@ -104,7 +107,15 @@ struct Found {
 impl RuleSet {
     /// Reads and compiles every `*.rules` file below `dir` (sorted by path).
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<RuleSet, Error> {
-        Self::from_sources(&read_sources(dir.as_ref())?)
+        let dir = dir.as_ref();
+        let sources = read_sources(dir)?;
+        let relative: Vec<(String, &str)> = sources
+            .iter()
+            .map(|(p, s)| (relative_path(dir, Path::new(p)), s.as_str()))
+            .collect();
+        let mut rules = Self::from_sources(&sources)?;
+        rules.hash = hash::pack_hash(&relative);
+        Ok(rules)
     }
 
     /// Compiles rule files given as `(path, source)` pairs; every error of every file at once
@@ -147,6 +158,7 @@ impl RuleSet {
             files,
             index,
             label_guards,
+            hash: hash::pack_hash(sources),
         })
     }
 
@@ -161,7 +173,23 @@ impl RuleSet {
 
     /// The default rule pack, embedded at build time from the workspace's `rules/`.
     pub fn embedded() -> Result<RuleSet, Error> {
-        Self::from_sources(embedded_sources())
+        let sources = embedded_sources();
+        let mut rules = Self::from_sources(sources)?;
+        let relative: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|&(p, s)| (p.strip_prefix("rules/").unwrap_or(p), s))
+            .collect();
+        rules.hash = hash::pack_hash(&relative);
+        Ok(rules)
+    }
+
+    /// A provenance hash of the pack's sources: FNV-1a 64 over every file's path relative to the
+    /// pack folder and its content, in sorted path order (see `docs/output-format.md`). Any
+    /// edit to any rule file changes it; the embedded pack and the same files read with
+    /// [`RuleSet::from_dir`] hash the same. [`RuleSet::from_sources`] hashes the paths as given.
+    /// Written as 16 lowercase hex digits (`{:016x}`) in outputs.
+    pub fn hash(&self) -> u64 {
+        self.hash
     }
 
     /// The labels, in pack order.
@@ -592,6 +620,16 @@ pub fn read_sources(dir: &Path) -> Result<Vec<(String, String)>, Error> {
     Ok(sources)
 }
 
+/// `path` relative to `dir`, with `/` separators, for hashing.
+fn relative_path(dir: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(dir).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
 /// Collects `*.rules` files below `dir`, not following links out of it and not deeper than 16.
 fn collect_rule_files(
     dir: &Path,
@@ -723,6 +761,15 @@ guard ceasefire.did-not-mention {
             text[..stance.span.start].chars().count()
         );
         assert_eq!(&text[st.span.bytes()], text);
+    }
+
+    #[test]
+    fn embedded_pack_hashes_as_its_folder() {
+        let embedded = RuleSet::embedded().expect("embedded pack");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+        let read = RuleSet::from_dir(dir).expect("rules/ compiles");
+        assert_eq!(embedded.hash(), read.hash());
+        assert_ne!(embedded.hash(), pack().hash());
     }
 
     #[test]

@@ -1,0 +1,367 @@
+//! Whole-tool tests of the output formats other than the JSON contract: csv, tsv (with and
+//! without `--excel`), table, html, `--summary`, provenance (`rules --hash`), completions and
+//! the man page. insta-cmd snapshots in `tests/snapshots/output_*.snap`, plus plain asserts
+//! where a property matters more than the layout.
+//!
+//! Each run happens inside a temp folder with relative paths, so no temp path reaches a
+//! snapshot; the rule-pack hash and version are filtered to `[RULES-HASH]` and `[VERSION]`.
+
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The seed article, relative to the workspace root.
+const SEED: &str = "tests/corpus/karabakh-restraint.txt";
+
+/// A hostile JSON Lines input: `<script>`, formula cells, quotes, commas and line breaks in
+/// every field; then an article with no statement and a line that is not JSON.
+const HOSTILE: &str = concat!(
+    r#"{"id": "=cmd|' /C calc'!A0", "title": "Quotes \"and\", commas\nand a new line", "date": "2024-05-01", "url": "javascript:alert(1)", "text": "<script>alert(1)</script>\n\n=HYPERLINK(\"http://x\") The UN urged both sides to \"exercise restraint\", Dujarric said <script>alert(2)</script>.\n\n-Russia expressed \"deep\" concern about the clashes, a statement said.\n\n@Nobody said anything here."}"#,
+    "\n",
+    r#"{"id": "quiet", "text": "Nothing happened on Tuesday."}"#,
+    "\n",
+    r#"{"id": "broken", "text": "unterminated"#,
+    "\n",
+);
+
+macro_rules! snapshot {
+    ($name:literal, $cmd:expr) => {
+        insta::with_settings!(
+            {
+                snapshot_path => "snapshots",
+                prepend_module_to_snapshot => false,
+                filters => provenance_filters(),
+            },
+            { assert_cmd_snapshot!($name, $cmd) }
+        )
+    };
+}
+
+fn embedded_hash() -> String {
+    let rules = demarche_engine::RuleSet::embedded().expect("embedded pack");
+    format!("{:016x}", rules.hash())
+}
+
+/// The embedded pack's hash becomes `[RULES-HASH]`, demarche's version `[VERSION]`.
+fn provenance_filters() -> Vec<(&'static str, &'static str)> {
+    static PATTERNS: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let (hash, version) = PATTERNS.get_or_init(|| {
+        let v = env!("CARGO_PKG_VERSION").replace('.', r"\.");
+        (embedded_hash(), format!(r"\b{v}\b"))
+    });
+    vec![
+        (hash.as_str(), "[RULES-HASH]"),
+        (version.as_str(), "[VERSION]"),
+    ]
+}
+
+/// A fresh folder under the system temp folder, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir =
+            std::env::temp_dir().join(format!("demarche-output-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    /// A temp folder holding `hostile.jsonl` and a copy of the seed as `seed.txt`.
+    fn with_inputs(name: &str) -> TempDir {
+        let tmp = TempDir::new(name);
+        fs::write(tmp.0.join("hostile.jsonl"), HOSTILE).unwrap();
+        fs::copy(workspace().join(SEED), tmp.0.join("seed.txt")).unwrap();
+        tmp
+    }
+
+    /// `demarche` run inside this folder.
+    fn demarche(&self) -> Command {
+        let mut cmd = Command::new(get_cargo_bin("demarche"));
+        cmd.current_dir(&self.0);
+        cmd
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stdout(cmd: &mut Command) -> (Option<i32>, String) {
+    let out = cmd.output().unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn csv_seed() {
+    let tmp = TempDir::with_inputs("csv-seed");
+    snapshot!(
+        "output_csv_seed",
+        tmp.demarche()
+            .args(["classify", "--format", "csv", "seed.txt"])
+    );
+}
+
+#[test]
+fn csv_hostile() {
+    let tmp = TempDir::with_inputs("csv-hostile");
+    snapshot!(
+        "output_csv_hostile",
+        tmp.demarche()
+            .args(["classify", "--format", "csv", "hostile.jsonl"])
+    );
+}
+
+#[test]
+fn csv_hostile_excel() {
+    let tmp = TempDir::with_inputs("csv-excel");
+    snapshot!(
+        "output_csv_hostile_excel",
+        tmp.demarche()
+            .args(["classify", "--format", "csv", "--excel", "hostile.jsonl"])
+    );
+}
+
+#[test]
+fn tsv_hostile() {
+    let tmp = TempDir::with_inputs("tsv-hostile");
+    snapshot!(
+        "output_tsv_hostile",
+        tmp.demarche()
+            .args(["classify", "--format", "tsv", "hostile.jsonl"])
+    );
+}
+
+/// The CSV is what a CSV reader expects: a BOM only with `--excel`, CRLF row ends, every row
+/// as wide as the header, and one row per stance and actor plus one per empty or failed article.
+#[test]
+fn csv_rows_reconcile_with_the_input() {
+    let tmp = TempDir::with_inputs("csv-rows");
+    let (code, out) = stdout(
+        tmp.demarche()
+            .args(["classify", "--format", "csv", "hostile.jsonl"]),
+    );
+    assert_eq!(code, Some(2), "the broken line fails the run");
+    assert!(out.starts_with("article_id,"));
+    let rows = parse_csv(&out);
+    let width = rows[0].len();
+    assert!(rows.iter().all(|r| r.len() == width));
+    let kinds: Vec<&str> = rows[1..].iter().map(|r| r[4].as_str()).collect();
+    assert_eq!(kinds, ["stance", "stance", "no-statements", "error"]);
+    assert_eq!(rows[1][3], "Quotes \"and\", commas\nand a new line");
+    let (_, excel) =
+        stdout(
+            tmp.demarche()
+                .args(["classify", "--format", "csv", "--excel", "hostile.jsonl"]),
+        );
+    let excel = excel.strip_prefix('\u{feff}').expect("a byte-order mark");
+    let rows = parse_csv(excel);
+    assert_eq!(rows[1][0], "'=cmd|' /C calc'!A0");
+    assert!(rows[1][21].starts_with("'=HYPERLINK"));
+    assert!(rows[2][21].starts_with("'-Russia"));
+    assert_eq!(rows[3][0], "quiet");
+}
+
+/// A small RFC 4180 reader, enough to check the writer from the outside.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let (mut row, mut field) = (Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => assert_eq!(chars.next(), Some('\n'), "CR without LF"),
+            (false, '\n') => panic!("a row ends with LF only"),
+            (false, c) => field.push(c),
+        }
+        if !quoted && (c == '\r' || chars.peek().is_none()) {
+            row.push(std::mem::take(&mut field));
+            rows.push(std::mem::take(&mut row));
+        }
+    }
+    rows
+}
+
+#[test]
+fn table_seed() {
+    let tmp = TempDir::with_inputs("table-seed");
+    snapshot!(
+        "output_table_seed",
+        tmp.demarche()
+            .args(["classify", "--format", "table", "seed.txt"])
+    );
+}
+
+#[test]
+fn table_colour_follows_color_and_no_color() {
+    let tmp = TempDir::with_inputs("table-colour");
+    let run = |args: &[&str], no_color: Option<&str>| {
+        let mut cmd = tmp.demarche();
+        cmd.args(["classify", "--format", "table", "seed.txt"])
+            .args(args)
+            .env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            cmd.env("NO_COLOR", v);
+        }
+        stdout(&mut cmd).1.contains('\x1b')
+    };
+    assert!(!run(&[], None), "not a terminal: no colour");
+    assert!(
+        run(&["--color", "always"], Some("1")),
+        "--color always wins"
+    );
+    assert!(!run(&["--color", "never"], None));
+}
+
+#[test]
+fn summary_seed_table() {
+    let tmp = TempDir::with_inputs("summary-table");
+    snapshot!(
+        "output_summary_seed_table",
+        tmp.demarche().args(["classify", "--summary", "seed.txt"])
+    );
+}
+
+#[test]
+fn summary_seed_csv() {
+    let tmp = TempDir::with_inputs("summary-csv");
+    snapshot!(
+        "output_summary_seed_csv",
+        tmp.demarche()
+            .args(["classify", "--summary", "--format", "csv", "seed.txt"])
+    );
+}
+
+#[test]
+fn summary_hostile_json() {
+    let tmp = TempDir::with_inputs("summary-json");
+    snapshot!(
+        "output_summary_hostile_json",
+        tmp.demarche().args([
+            "classify",
+            "--summary",
+            "--format",
+            "json",
+            "hostile.jsonl",
+            "seed.txt"
+        ])
+    );
+}
+
+/// The page escapes everything the article brings; its own script is the only one.
+#[test]
+fn html_hostile_is_escaped() {
+    let tmp = TempDir::with_inputs("html-hostile");
+    let (code, page) =
+        stdout(
+            tmp.demarche()
+                .args(["classify", "--format", "html", "hostile.jsonl"]),
+        );
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        page.matches("<script").count(),
+        1,
+        "only the report's own script"
+    );
+    assert!(page.contains("said &lt;script&gt;alert(2)&lt;/script&gt;."));
+    assert!(page.contains("<span class=\"url\">javascript:alert(1)</span>"));
+    assert!(page.contains("Quotes &quot;and&quot;, commas\nand a new line"));
+    assert!(page.contains(&format!(
+        "<code id=\"rules-hash\" title=\"demarche rules --hash\">{}</code>",
+        embedded_hash()
+    )));
+    assert!(page.contains("error (json)"));
+    assert!(
+        !page.contains(" src=") && !page.contains("<link"),
+        "no external asset"
+    );
+}
+
+#[test]
+fn html_seed_statements() {
+    let tmp = TempDir::with_inputs("html-seed");
+    let (code, page) = stdout(
+        tmp.demarche()
+            .args(["classify", "--format", "html", "seed.txt"]),
+    );
+    assert_eq!(code, Some(0));
+    let main = &page[page.find("<main").unwrap()..page.find("</main>").unwrap()];
+    insta::with_settings!(
+        { snapshot_path => "snapshots", prepend_module_to_snapshot => false },
+        { insta::assert_snapshot!("output_html_seed_articles", main) }
+    );
+    assert_eq!(page.matches("<div class=\"st\"").count(), 16);
+}
+
+#[test]
+fn rules_hash_is_the_one_in_outputs() {
+    let tmp = TempDir::with_inputs("rules-hash");
+    let (code, hash) = stdout(tmp.demarche().args(["rules", "--hash"]));
+    assert_eq!(code, Some(0));
+    let hash = hash.trim_end();
+    assert_eq!(hash, embedded_hash());
+    assert!(hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+    let (_, jsonl) = stdout(
+        tmp.demarche()
+            .args(["classify", "--format", "jsonl", "seed.txt"]),
+    );
+    let record: serde_json::Value = serde_json::from_str(jsonl.trim_end()).unwrap();
+    assert_eq!(record["demarche"]["rules"], hash);
+    assert_eq!(record["demarche"]["version"], env!("CARGO_PKG_VERSION"));
+    // The same files read from disk hash the same as the embedded pack.
+    let mut cmd = Command::new(get_cargo_bin("demarche"));
+    cmd.current_dir(workspace())
+        .args(["rules", "--hash", "rules"]);
+    assert_eq!(stdout(&mut cmd).1.trim_end(), hash);
+}
+
+#[test]
+fn rules_describes_the_pack() {
+    let mut cmd = Command::new(get_cargo_bin("demarche"));
+    let (code, out) = stdout(cmd.arg("rules"));
+    assert_eq!(code, Some(0));
+    assert!(out.starts_with(&format!("hash      {}\n", embedded_hash())));
+    assert!(out.contains("\nrestraint     0256    REQUEST   "), "{out}");
+}
+
+#[test]
+fn excel_needs_csv_or_tsv() {
+    let tmp = TempDir::with_inputs("excel-json");
+    snapshot!(
+        "output_excel_with_json",
+        tmp.demarche()
+            .args(["classify", "--format", "json", "--excel", "seed.txt"])
+    );
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let mut cmd = Command::new(get_cargo_bin("demarche"));
+        let (code, out) = stdout(cmd.args(["completions", shell]));
+        assert_eq!(code, Some(0), "{shell}");
+        assert!(out.contains("classify") && out.contains("excel"), "{shell}");
+    }
+    let mut cmd = Command::new(get_cargo_bin("demarche"));
+    let (code, page) = stdout(cmd.arg("man"));
+    assert_eq!(code, Some(0));
+    assert!(page.starts_with(".ie \\n(.g .ds Aq"), "roff");
+    for sub in ["classify", "check", "test", "rules", "completions", "man"] {
+        assert!(page.contains(&format!(".TH demarche-{sub} 1 ")), "{sub}");
+    }
+}
