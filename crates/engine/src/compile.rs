@@ -6,7 +6,7 @@
 
 use crate::ast::{ActorDef, Item, Pattern, RuleDef, RuleFile, Spanned};
 use crate::error::RuleFileError;
-use crate::matcher::{Node, Vocab};
+use crate::matcher::{Node, Patterns, Vocab};
 use crate::text::phrase_tokens;
 use crate::LabelInfo;
 use std::collections::{HashMap, HashSet};
@@ -50,8 +50,8 @@ pub(crate) struct CompiledRule {
     pub id: String,
     pub kind: RuleKind,
     pub labels: Vec<usize>,
-    pub patterns: Vec<Node>,
-    pub guards: Vec<Node>,
+    pub patterns: Patterns,
+    pub guards: Patterns,
     /// Token ids of which any match must contain one; `None` when the rule must always be tried.
     pub anchors: Option<Vec<u32>>,
     pub examples: Vec<Example>,
@@ -96,11 +96,11 @@ pub(crate) struct Alias {
 /// Attribution cue patterns by kind.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Cues {
-    pub speech: Vec<Node>,
-    pub source: Vec<Node>,
-    pub carry: Vec<Node>,
-    pub generic: Vec<Node>,
-    pub office: Vec<Node>,
+    pub speech: Patterns,
+    pub source: Patterns,
+    pub carry: Patterns,
+    pub generic: Patterns,
+    pub office: Patterns,
 }
 
 /// Everything compiled from the rule files.
@@ -407,8 +407,8 @@ fn compile_rule(
         id: def.id.node.clone(),
         kind,
         labels,
-        patterns,
-        guards,
+        patterns: Patterns::new(patterns),
+        guards: Patterns::new(guards),
         anchors,
         examples,
         path,

@@ -189,7 +189,7 @@ impl RuleSet {
             def.and_then(|d| {
                 d.matches
                     .iter()
-                    .zip(&rule.patterns)
+                    .zip(rule.patterns.iter())
                     .map(|(ast, node)| {
                         // A top-level sequence is followed element by element.
                         let (items, srcs): (Vec<Node>, Vec<(usize, usize)>) =

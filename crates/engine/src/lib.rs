@@ -26,7 +26,7 @@ pub use explain::{
 use attribution::{AliasIndex, Attributor};
 use compile::{Compiled, RuleKind};
 use demarche_core::{Article, CharIndex, Speaker, Stance, Statement};
-use matcher::{find_all, find_overlapping, overlaps, View};
+use matcher::{find_all, find_at, find_overlapping, overlaps, View};
 use std::path::Path;
 use text::Document;
 
@@ -55,6 +55,10 @@ pub struct RuleSet {
     index: AliasIndex,
     /// For each label, the indices of the shared guards that block it.
     label_guards: Vec<Vec<usize>>,
+    /// Stance rules by the token ids their matches may start with (indexed by token id).
+    by_first: Vec<Vec<u32>>,
+    /// Stance rules whose matches may start anywhere or with a prefix: scanned in full.
+    scanned: Vec<usize>,
     /// Provenance hash of the sources ([`RuleSet::hash`]).
     hash: u64,
 }
@@ -142,6 +146,25 @@ impl RuleSet {
         }
         let c = compile::compile(&files)?;
         let index = AliasIndex::new(&c);
+        let mut by_first: Vec<Vec<u32>> = Vec::new();
+        let mut scanned = Vec::new();
+        for (i, r) in c.rules.iter().enumerate() {
+            if r.kind != RuleKind::Stance {
+                continue;
+            }
+            match r.patterns.first().and_then(|f| f.only_ids()) {
+                Some(ids) => {
+                    for id in ids {
+                        let id = id as usize;
+                        if by_first.len() <= id {
+                            by_first.resize(id + 1, Vec::new());
+                        }
+                        by_first[id].push(i as u32);
+                    }
+                }
+                None => scanned.push(i),
+            }
+        }
         let mut label_guards = vec![Vec::new(); c.labels.len()];
         for (i, r) in c
             .rules
@@ -158,6 +181,8 @@ impl RuleSet {
             files,
             index,
             label_guards,
+            by_first,
+            scanned,
             hash: hash::pack_hash(sources),
         })
     }
@@ -296,11 +321,33 @@ impl RuleSet {
         let mut best: Vec<Option<Found>> = vec![None; self.c.labels.len()];
         let mut label_guard_cache: Vec<Option<Vec<(usize, usize)>>> =
             vec![None; self.c.labels.len()];
-        for (ri, rule) in self.c.rules.iter().enumerate() {
-            if rule.kind != RuleKind::Stance || !self.may_match(ri, v) {
+        // Where each rule may start, from one pass over the sentence's token ids; rules that
+        // may start anywhere are scanned in full (`usize::MAX`). In pack order, then position.
+        let mut starts: Vec<(usize, usize)> = Vec::new();
+        for (p, &id) in v.ids.iter().enumerate() {
+            if let Some(rules) = self.by_first.get(id as usize) {
+                starts.extend(rules.iter().map(|&r| (r as usize, p)));
+            }
+        }
+        starts.extend(self.scanned.iter().map(|&r| (r, usize::MAX)));
+        starts.sort_unstable();
+        let mut i = 0;
+        while i < starts.len() {
+            let ri = starts[i].0;
+            let n = starts[i..].iter().take_while(|x| x.0 == ri).count();
+            let group = &starts[i..i + n];
+            i += n;
+            // The anchor prefilter: a rule with anchors needs one of them in the sentence.
+            if !self.may_match(ri, v) {
                 continue;
             }
-            for (s, e) in self.rule_matches(ri, v, &mut label_guard_cache) {
+            let rule = &self.c.rules[ri];
+            let found = if group[0].1 == usize::MAX {
+                find_all(&rule.patterns, v)
+            } else {
+                find_at(&rule.patterns, v, group.iter().map(|x| x.1))
+            };
+            for (s, e) in self.unguarded(ri, v, found, &mut label_guard_cache) {
                 for &label in &rule.labels {
                     let f = Found {
                         label,
@@ -334,8 +381,19 @@ impl RuleSet {
         v: &View,
         cache: &mut [Option<Vec<(usize, usize)>>],
     ) -> Vec<(usize, usize)> {
+        self.unguarded(ri, v, find_all(&self.c.rules[ri].patterns, v), cache)
+    }
+
+    /// The matches of rule `ri` that no guard blocks (`cache`: the shared guards' matches per
+    /// label, worked out once per sentence).
+    fn unguarded(
+        &self,
+        ri: usize,
+        v: &View,
+        mut matches: Vec<(usize, usize)>,
+        cache: &mut [Option<Vec<(usize, usize)>>],
+    ) -> Vec<(usize, usize)> {
         let rule = &self.c.rules[ri];
-        let mut matches = find_all(&rule.patterns, v);
         if matches.is_empty() {
             return matches;
         }

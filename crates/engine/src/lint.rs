@@ -58,7 +58,7 @@ pub(crate) fn example_lints(rs: &RuleSet) -> Vec<Diagnostic> {
                 "add `reject \"a near miss it must not match\"`",
             ));
         }
-        for (pat, node) in def.matches.iter().zip(&rule.patterns) {
+        for (pat, node) in def.matches.iter().zip(rule.patterns.iter()) {
             let mut sites = Vec::new();
             alternative_sites(pat, node, &mut Vec::new(), &mut sites);
             for (path, spans) in sites {
@@ -67,7 +67,7 @@ pub(crate) fn example_lints(rs: &RuleSet) -> Vec<Diagnostic> {
                         let only = [restrict(node, &path, k)];
                         !docs[ri]
                             .iter()
-                            .any(|d| sentences(rs, d).any(|v| !find_all(&only, &v).is_empty()))
+                            .any(|d| sentences(rs, d).any(|v| !find_all(&only[..], &v).is_empty()))
                     })
                     .map(|k| spans[k])
                     .collect();

@@ -11,7 +11,7 @@
 //! The matcher knows nothing of labels or speakers: [`crate::RuleSet`] decides what a match means.
 
 use crate::text::{Document, TokenKind};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Id of a folded token that no rule names.
 pub(crate) const UNKNOWN: u32 = u32::MAX;
@@ -120,8 +120,8 @@ pub(crate) struct View<'d> {
     pub ids: Vec<u32>,
     /// For each visible token, its index in `doc.tokens`.
     pub idx: Vec<usize>,
-    /// The distinct ids of `ids`, for the anchor prefilter.
-    present: HashSet<u32>,
+    /// The distinct ids of `ids`, sorted, for the anchor prefilter.
+    present: Vec<u32>,
     /// The sentence's index in `doc.sentences`.
     pub sentence: usize,
 }
@@ -139,7 +139,9 @@ impl<'d> View<'d> {
                 idx.push(i);
             }
         }
-        let present = ids.iter().copied().collect();
+        let mut present = ids.clone();
+        present.sort_unstable();
+        present.dedup();
         View {
             doc,
             ids,
@@ -151,7 +153,7 @@ impl<'d> View<'d> {
 
     /// True if any of `ids` occurs in the sentence.
     pub fn contains_any(&self, ids: &[u32]) -> bool {
-        ids.iter().any(|t| self.present.contains(t))
+        ids.iter().any(|t| self.present.binary_search(t).is_ok())
     }
 
     /// The number of visible tokens.
@@ -223,36 +225,293 @@ fn ends(node: &Node, v: &View, pos: usize, out: &mut Vec<usize>) {
     }
 }
 
-/// The longest non-empty match of any of `patterns` starting at `pos`.
-pub(crate) fn longest_at(patterns: &[Node], v: &View, pos: usize) -> Option<usize> {
-    let mut buf = Vec::new();
-    for p in patterns {
-        ends(p, v, pos, &mut buf);
-    }
-    buf.into_iter().filter(|&e| e > pos).max()
+/// The ends of the matches of `node` starting at `pos`, as a bit set relative to `pos` (bit
+/// `i` set: a match ends at `pos + i`). `None` when an end may lie 128 or more tokens away;
+/// the caller then falls back to [`ends`]. This is the matcher's hot path: no allocation.
+fn mask(node: &Node, v: &View, pos: usize) -> Option<u128> {
+    let len = v.len();
+    Some(match node {
+        Node::Tok(id) => u128::from(pos < len && v.ids[pos] == *id) << 1,
+        Node::Prefix(stem) => {
+            u128::from(pos < len && v.folded(pos).starts_with(stem.as_str())) << 1
+        }
+        Node::Gap(lo, hi) => {
+            let (lo, hi) = (*lo as usize, (*hi as usize).min(len.saturating_sub(pos)));
+            if lo > hi {
+                0
+            } else if hi >= 128 {
+                return None;
+            } else {
+                let upto = if hi == 127 {
+                    u128::MAX
+                } else {
+                    (1u128 << (hi + 1)) - 1
+                };
+                upto & !((1u128 << lo) - 1)
+            }
+        }
+        Node::Opt(inner) => 1 | mask(inner, v, pos)?,
+        Node::Alt(items) => {
+            let mut m = 0;
+            for i in items {
+                m |= mask(i, v, pos)?;
+            }
+            m
+        }
+        Node::Seq(items) => {
+            let mut cur: u128 = 1;
+            for item in items {
+                let mut next = 0;
+                let mut rest = cur;
+                while rest != 0 {
+                    let b = rest.trailing_zeros();
+                    rest &= rest - 1;
+                    let m = mask(item, v, pos + b as usize)?;
+                    if m != 0 {
+                        if m.leading_zeros() < b {
+                            return None;
+                        }
+                        next |= m << b;
+                    }
+                }
+                if next == 0 {
+                    return Some(0);
+                }
+                cur = next;
+            }
+            cur
+        }
+    })
 }
 
-/// Leftmost-longest, non-overlapping matches of `patterns`, as visible-token ranges.
-pub(crate) fn find_all(patterns: &[Node], v: &View) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < v.len() {
-        match longest_at(patterns, v, pos) {
-            Some(end) => {
-                out.push((pos, end));
-                pos = end;
+/// The longest non-empty match of any of `patterns` starting at `pos`.
+pub(crate) fn longest_at(patterns: &[Node], v: &View, pos: usize) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for p in patterns {
+        let end = match mask(p, v, pos) {
+            Some(m) => {
+                let m = m >> 1;
+                (m != 0).then(|| pos + 128 - m.leading_zeros() as usize)
             }
-            None => pos += 1,
+            None => {
+                let mut buf = Vec::new();
+                ends(p, v, pos, &mut buf);
+                buf.into_iter().filter(|&e| e > pos).max()
+            }
+        };
+        best = best.max(end);
+    }
+    best
+}
+
+/// The tokens a non-empty match can start with: ids and prefix stems. `None` when a match
+/// may start with any token (a leading gap).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct First {
+    /// A bit per token id.
+    ids: Vec<u64>,
+    stems: Vec<String>,
+}
+
+impl First {
+    /// The first tokens of `patterns`, or `None` when any token may start a match.
+    fn of(patterns: &[Node]) -> Option<First> {
+        let mut f = First::default();
+        for p in patterns {
+            f.add(p)?;
+        }
+        Some(f)
+    }
+
+    /// Adds the first tokens of `node`; returns whether `node` can match nothing (so what
+    /// follows it can start a match too), or `None` for "any token".
+    fn add(&mut self, node: &Node) -> Option<bool> {
+        match node {
+            Node::Tok(id) => {
+                let (word, bit) = ((*id / 64) as usize, id % 64);
+                if *id != UNKNOWN {
+                    if self.ids.len() <= word {
+                        self.ids.resize(word + 1, 0);
+                    }
+                    self.ids[word] |= 1 << bit;
+                }
+                Some(false)
+            }
+            Node::Prefix(stem) => {
+                self.stems.push(stem.clone());
+                Some(false)
+            }
+            Node::Gap(..) => None,
+            Node::Opt(inner) => {
+                self.add(inner)?;
+                Some(true)
+            }
+            Node::Alt(items) => {
+                let mut empty = false;
+                for i in items {
+                    empty |= self.add(i)?;
+                }
+                Some(empty)
+            }
+            Node::Seq(items) => {
+                for i in items {
+                    if !self.add(i)? {
+                        return Some(false);
+                    }
+                }
+                Some(true)
+            }
+        }
+    }
+
+    /// The token ids a match may start with, when that is all it may start with (no stems).
+    pub fn only_ids(&self) -> Option<Vec<u32>> {
+        if !self.stems.is_empty() {
+            return None;
+        }
+        let mut out = Vec::new();
+        for (w, &bits) in self.ids.iter().enumerate() {
+            let mut rest = bits;
+            while rest != 0 {
+                out.push(w as u32 * 64 + rest.trailing_zeros());
+                rest &= rest - 1;
+            }
+        }
+        Some(out)
+    }
+
+    /// True if a match may start at visible token `p`.
+    fn allows(&self, v: &View, p: usize) -> bool {
+        let id = v.ids[p];
+        let word = (id / 64) as usize;
+        (word < self.ids.len() && self.ids[word] & (1 << (id % 64)) != 0)
+            || (!self.stems.is_empty()
+                && self
+                    .stems
+                    .iter()
+                    .any(|s| v.folded(p).starts_with(s.as_str())))
+    }
+}
+
+/// Alternative patterns with their first tokens worked out once, at compile time. Derefs to
+/// the nodes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Patterns {
+    nodes: Vec<Node>,
+    first: Option<First>,
+}
+
+impl Patterns {
+    /// Patterns of these nodes.
+    pub fn new(nodes: Vec<Node>) -> Self {
+        let first = First::of(&nodes);
+        Patterns { nodes, first }
+    }
+
+    /// The first tokens of the patterns (`None`: any token may start a match).
+    pub fn first(&self) -> Option<&First> {
+        self.first.as_ref()
+    }
+
+    /// Adds a node (at compile time).
+    pub fn push(&mut self, node: Node) {
+        self.nodes.push(node);
+        self.first = First::of(&self.nodes);
+    }
+}
+
+impl std::ops::Deref for Patterns {
+    type Target = [Node];
+    fn deref(&self) -> &[Node] {
+        &self.nodes
+    }
+}
+
+/// Something to search for: compiled [`Patterns`], or plain nodes (their first tokens are
+/// then worked out per search).
+pub(crate) trait Search {
+    /// The alternatives.
+    fn nodes(&self) -> &[Node];
+    /// Calls `f` with the first tokens (`None`: any token may start a match).
+    fn with_first<R>(&self, f: impl FnOnce(Option<&First>) -> R) -> R;
+}
+
+impl Search for Patterns {
+    fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+    fn with_first<R>(&self, f: impl FnOnce(Option<&First>) -> R) -> R {
+        f(self.first.as_ref())
+    }
+}
+
+impl Search for [Node] {
+    fn nodes(&self) -> &[Node] {
+        self
+    }
+    fn with_first<R>(&self, f: impl FnOnce(Option<&First>) -> R) -> R {
+        f(First::of(self).as_ref())
+    }
+}
+
+/// Calls `f` with each position where a match of `s` may start, in order; `f` returns the
+/// position before which no start is wanted any more.
+fn for_starts<S: Search + ?Sized>(s: &S, v: &View, mut f: impl FnMut(usize) -> usize) {
+    s.with_first(|first| {
+        let mut next = 0;
+        for p in 0..v.len() {
+            if p >= next && first.is_none_or(|fs| fs.allows(v, p)) {
+                next = f(p);
+            }
+        }
+    })
+}
+
+/// Leftmost-longest, non-overlapping matches of `patterns` starting only at `starts` (in
+/// increasing order): the caller knows where a match may start.
+pub(crate) fn find_at(
+    patterns: &[Node],
+    v: &View,
+    starts: impl IntoIterator<Item = usize>,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut next = 0;
+    for pos in starts {
+        if pos >= next {
+            if let Some(end) = longest_at(patterns, v, pos) {
+                out.push((pos, end));
+                next = end;
+            }
         }
     }
     out
 }
 
+/// Leftmost-longest, non-overlapping matches of `patterns`, as visible-token ranges.
+pub(crate) fn find_all<S: Search + ?Sized>(patterns: &S, v: &View) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for_starts(patterns, v, |pos| {
+        match longest_at(patterns.nodes(), v, pos) {
+            Some(end) => {
+                out.push((pos, end));
+                end
+            }
+            None => pos,
+        }
+    });
+    out
+}
+
 /// The longest match at every start (overlapping), for guards.
-pub(crate) fn find_overlapping(patterns: &[Node], v: &View) -> Vec<(usize, usize)> {
-    (0..v.len())
-        .filter_map(|p| longest_at(patterns, v, p).map(|e| (p, e)))
-        .collect()
+pub(crate) fn find_overlapping<S: Search + ?Sized>(patterns: &S, v: &View) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for_starts(patterns, v, |pos| {
+        if let Some(end) = longest_at(patterns.nodes(), v, pos) {
+            out.push((pos, end));
+        }
+        pos
+    });
+    out
 }
 
 /// How far a sequence of elements gets in a sentence: the most leading elements that match in
