@@ -13,8 +13,15 @@ use std::collections::{HashMap, HashSet};
 
 /// The widest gap a pattern may ask for; wider gaps make rules that match anything.
 pub(crate) const MAX_GAP: u32 = 12;
-/// How deep lexicons may refer to each other before it is taken as a cycle.
-const MAX_LEXICON_DEPTH: usize = 32;
+/// How many nodes one `match`, `unless` or `cue` pattern may expand to, lexicons and lemmas
+/// inlined: lexicons that use each other twice over would otherwise grow exponentially.
+pub(crate) const MAX_PATTERN_NODES: usize = 20_000;
+/// How deep groups, optionals and lexicons may nest inside one pattern, all counted together,
+/// so that compiling and matching never recurse without bound.
+pub(crate) const MAX_PATTERN_DEPTH: usize = 64;
+/// How many gaps one pattern may chain in a row (alternatives count their longest branch):
+/// each gap multiplies the positions the matcher tracks, so long chains make matching slow.
+pub(crate) const MAX_GAP_CHAIN: usize = 8;
 
 /// Whether a compiled rule is a stance rule or a shared guard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +121,12 @@ struct Ctx<'a> {
     lexicons: HashMap<String, (usize, &'a Spanned<Pattern>)>,
     used_lexicons: HashSet<String>,
     out: Compiled,
+    /// Nodes the pattern being compiled may still add (see [`MAX_PATTERN_NODES`]).
+    budget: usize,
+    /// True once the pattern being compiled broke a limit: its error is given once.
+    over_limit: bool,
+    /// The lexicons being inlined, outermost first, to find cycles.
+    lexicon_stack: Vec<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -141,6 +154,9 @@ pub(crate) fn compile(files: &[RuleFile]) -> Result<Compiled, Vec<RuleFileError>
         lexicons: HashMap::new(),
         used_lexicons: HashSet::new(),
         out: Compiled::default(),
+        budget: MAX_PATTERN_NODES,
+        over_limit: false,
+        lexicon_stack: Vec::new(),
     };
     collect_definitions(&mut cx);
     let mut seen_ids: HashMap<String, ()> = HashMap::new();
@@ -262,16 +278,8 @@ fn compile_rule(
             format!("`{}` has no `match` pattern", def.id.node),
         );
     }
-    let patterns: Vec<Node> = def
-        .matches
-        .iter()
-        .map(|p| compile_pattern(cx, fi, p, 0))
-        .collect();
-    let guards = def
-        .guards
-        .iter()
-        .map(|p| compile_pattern(cx, fi, p, 0))
-        .collect();
+    let patterns: Vec<Node> = def.matches.iter().map(|p| compile_top(cx, fi, p)).collect();
+    let guards = def.guards.iter().map(|p| compile_top(cx, fi, p)).collect();
     let anchors = anchors_of(&patterns);
     let mut examples = Vec::new();
     for (e, expect) in def
@@ -337,8 +345,85 @@ pub(crate) fn parse_example(raw: &str) -> Result<(String, Option<(usize, usize)>
     }
 }
 
-/// Compiles one pattern, inlining lexicons and expanding lemmas.
-fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) -> Node {
+/// Compiles one whole pattern within the limits on its size, depth and gap chains; a pattern
+/// over a limit gets one error naming the limit, and compiles to a pattern that never matches.
+fn compile_top(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>) -> Node {
+    cx.budget = MAX_PATTERN_NODES;
+    cx.over_limit = false;
+    cx.lexicon_stack.clear();
+    let node = compile_pattern(cx, fi, p, 0);
+    if cx.over_limit {
+        return Node::Alt(Vec::new());
+    }
+    let chain = gap_chain(&node);
+    if chain > MAX_GAP_CHAIN {
+        let e = cx.err(
+            fi,
+            p.span,
+            format!("this pattern chains {chain} gaps in a row, over the limit of {MAX_GAP_CHAIN}"),
+        );
+        *e = e.clone().with_help(
+            "each gap multiplies the work of matching; name more of the words in between",
+        );
+        return Node::Alt(Vec::new());
+    }
+    node
+}
+
+/// Reports that the pattern being compiled broke a limit, once per pattern.
+fn over_limit(cx: &mut Ctx, fi: usize, span: (usize, usize), message: String, help: &str) {
+    if !cx.over_limit {
+        cx.over_limit = true;
+        let e = cx.err(fi, span, message);
+        *e = e.clone().with_help(help);
+    }
+}
+
+/// The most gaps one match of `node` can pass in a row.
+fn gap_chain(node: &Node) -> usize {
+    match node {
+        Node::Tok(_) | Node::Prefix(_) => 0,
+        Node::Gap(..) => 1,
+        Node::Opt(inner) => gap_chain(inner),
+        Node::Alt(items) => items.iter().map(gap_chain).max().unwrap_or(0),
+        Node::Seq(items) => items.iter().map(gap_chain).sum(),
+    }
+}
+
+/// Compiles one pattern, inlining lexicons and expanding lemmas. `nest` counts every level
+/// of nesting (groups, optionals and lexicons).
+fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, nest: usize) -> Node {
+    if cx.over_limit {
+        return Node::Seq(Vec::new());
+    }
+    if nest > MAX_PATTERN_DEPTH {
+        let msg = format!(
+            "this pattern nests deeper than the limit of {MAX_PATTERN_DEPTH} levels \
+             (groups, optionals and lexicons inside each other)"
+        );
+        over_limit(
+            cx,
+            fi,
+            p.span,
+            msg,
+            "flatten the groups or split the pattern",
+        );
+        return Node::Seq(Vec::new());
+    }
+    let cost = match &p.node {
+        Pattern::Lemma(words) => 1 + words.len(),
+        Pattern::Seq(items) | Pattern::Alt(items) => 1 + items.len(),
+        _ => 1,
+    };
+    if cost > cx.budget {
+        let msg = format!(
+            "this pattern expands to more than {MAX_PATTERN_NODES} nodes (lexicons and lemmas \
+             inlined), over the limit"
+        );
+        over_limit(cx, fi, p.span, msg, "lexicons that use each other several times grow fast; split the pattern or the lexicon");
+        return Node::Seq(Vec::new());
+    }
+    cx.budget -= cost;
     match &p.node {
         Pattern::Word(w) | Pattern::Phrase(w) => {
             let node = phrase_node(&mut cx.out.vocab, w);
@@ -369,15 +454,19 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) 
         Pattern::Lexicon(name) => {
             cx.used_lexicons.insert(name.clone());
             match cx.lexicons.get(name).copied() {
-                Some(_) if depth >= MAX_LEXICON_DEPTH => {
-                    cx.err(
-                        fi,
-                        p.span,
-                        format!("lexicon `@{name}` refers to itself (directly or through others)"),
-                    );
+                Some(_) if cx.lexicon_stack.contains(name) => {
+                    let msg =
+                        format!("lexicon `@{name}` refers to itself (directly or through others)");
+                    let path = format!("{} -> @{name}", cx.lexicon_stack.join(" -> "));
+                    over_limit(cx, fi, p.span, msg, &format!("the cycle: {path}"));
                     Node::Seq(Vec::new())
                 }
-                Some((lfi, pat)) => compile_pattern(cx, lfi, pat, depth + 1),
+                Some((lfi, pat)) => {
+                    cx.lexicon_stack.push(name.clone());
+                    let node = compile_pattern(cx, lfi, pat, nest + 1);
+                    cx.lexicon_stack.pop();
+                    node
+                }
                 None => {
                     let names: Vec<String> = cx.lexicons.keys().cloned().collect();
                     let hint = closest(name, names.iter().map(String::as_str));
@@ -392,16 +481,16 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) 
         Pattern::Seq(items) => Node::Seq(
             items
                 .iter()
-                .map(|i| compile_pattern(cx, fi, i, depth))
+                .map(|i| compile_pattern(cx, fi, i, nest + 1))
                 .collect(),
         ),
         Pattern::Alt(items) => Node::Alt(
             items
                 .iter()
-                .map(|i| compile_pattern(cx, fi, i, depth))
+                .map(|i| compile_pattern(cx, fi, i, nest + 1))
                 .collect(),
         ),
-        Pattern::Optional(inner) => Node::Opt(Box::new(compile_pattern(cx, fi, inner, depth))),
+        Pattern::Optional(inner) => Node::Opt(Box::new(compile_pattern(cx, fi, inner, nest + 1))),
         Pattern::Gap(lo, hi) => {
             if lo > hi {
                 cx.err(
@@ -549,7 +638,7 @@ fn compile_cue(
     pattern: &Spanned<Pattern>,
     seen: &mut HashMap<String, String>,
 ) {
-    let node = compile_pattern(cx, fi, pattern, 0);
+    let node = compile_top(cx, fi, pattern);
     let mention = match kind.node.as_str() {
         "speech" => return cx.out.cues.speech.push(node),
         "source" => return cx.out.cues.source.push(node),
