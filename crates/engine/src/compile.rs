@@ -22,6 +22,9 @@ pub(crate) const MAX_PATTERN_DEPTH: usize = 64;
 /// How many gaps one pattern may chain in a row (alternatives count their longest branch):
 /// each gap multiplies the positions the matcher tracks, so long chains make matching slow.
 pub(crate) const MAX_GAP_CHAIN: usize = 8;
+/// How many errors one compile reports; the rest are counted. Positioning an error costs a scan
+/// of its file, so a file of 50,000 duplicate lines took most of a minute to report in full.
+pub(crate) const MAX_ERRORS: usize = 500;
 
 /// Whether a compiled rule is a stance rule or a shared guard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +130,13 @@ struct Ctx<'a> {
     over_limit: bool,
     /// The lexicons being inlined, outermost first, to find cycles.
     lexicon_stack: Vec<String>,
+    /// Errors past [`MAX_ERRORS`], counted but not kept.
+    dropped: usize,
+    /// Where an error past [`MAX_ERRORS`] is written, to be thrown away.
+    scratch: RuleFileError,
+    /// Byte offsets of the newlines of each file, computed when first needed, so that the
+    /// lines of many examples cost a binary search each rather than a scan of the file.
+    newlines: Vec<Option<Vec<usize>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -136,11 +146,35 @@ impl<'a> Ctx<'a> {
         span: (usize, usize),
         msg: impl Into<String>,
     ) -> &mut RuleFileError {
+        if self.full() {
+            self.dropped += 1;
+            return &mut self.scratch;
+        }
         let f = &self.files[file];
         self.errors
             .push(RuleFileError::at(&f.path, &f.source, span.0, span.1, msg));
         let last = self.errors.len() - 1;
         &mut self.errors[last]
+    }
+
+    /// The 1-based line of byte `pos` of file `file`.
+    fn line_of(&mut self, file: usize, pos: usize) -> usize {
+        let source = &self.files[file].source;
+        let newlines = self.newlines[file].get_or_insert_with(|| {
+            source
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i)
+                .collect()
+        });
+        newlines.partition_point(|&n| n < pos) + 1
+    }
+
+    /// True once [`MAX_ERRORS`] errors are kept: later ones are only counted, and hints that
+    /// cost a search (did you mean ...?) need not be computed.
+    fn full(&self) -> bool {
+        self.errors.len() >= MAX_ERRORS
     }
 }
 
@@ -157,6 +191,9 @@ pub(crate) fn compile(files: &[RuleFile]) -> Result<Compiled, Vec<RuleFileError>
         budget: MAX_PATTERN_NODES,
         over_limit: false,
         lexicon_stack: Vec::new(),
+        dropped: 0,
+        scratch: RuleFileError::at("", "", 0, 0, ""),
+        newlines: vec![None; files.len()],
     };
     collect_definitions(&mut cx);
     let mut seen_ids: HashMap<String, ()> = HashMap::new();
@@ -183,6 +220,15 @@ pub(crate) fn compile(files: &[RuleFile]) -> Result<Compiled, Vec<RuleFileError>
             0,
             "no `label` is defined in any rule file",
         ));
+    }
+    if cx.dropped > 0 {
+        let f = &files[0];
+        let message = format!(
+            "{} more error(s) not shown: only the first {MAX_ERRORS} are reported",
+            cx.dropped
+        );
+        cx.errors
+            .push(RuleFileError::at(&f.path, &f.source, 0, 0, message));
     }
     if cx.errors.is_empty() {
         Ok(cx.out)
@@ -290,7 +336,7 @@ fn compile_rule(
     {
         match parse_example(&e.node) {
             Ok((text, marked)) => {
-                let line = line_of(&cx.files[fi].source, e.span.0);
+                let line = cx.line_of(fi, e.span.0);
                 examples.push(Example {
                     text,
                     marked,
@@ -317,6 +363,10 @@ fn compile_rule(
 }
 
 fn unknown_label(cx: &mut Ctx, fi: usize, l: &Spanned<String>) {
+    if cx.full() {
+        cx.dropped += 1;
+        return;
+    }
     let names: Vec<String> = cx.out.labels.iter().map(|x| x.name.clone()).collect();
     let hint = closest(&l.node, names.iter().map(String::as_str));
     let e = cx.err(fi, l.span, format!("unknown label `{}`", l.node));
@@ -324,10 +374,6 @@ fn unknown_label(cx: &mut Ctx, fi: usize, l: &Spanned<String>) {
         Some(h) => format!("did you mean `{h}`? labels are: {}", names.join(", ")),
         None => format!("labels are: {}", names.join(", ")),
     });
-}
-
-fn line_of(source: &str, pos: usize) -> usize {
-    source[..pos.min(source.len())].matches('\n').count() + 1
 }
 
 /// Splits `[[evidence]]` out of an example.
@@ -466,6 +512,10 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, nest: usize) -
                     let node = compile_pattern(cx, lfi, pat, nest + 1);
                     cx.lexicon_stack.pop();
                     node
+                }
+                None if cx.full() => {
+                    cx.dropped += 1;
+                    Node::Seq(Vec::new())
                 }
                 None => {
                     let names: Vec<String> = cx.lexicons.keys().cloned().collect();

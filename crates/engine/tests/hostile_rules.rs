@@ -367,6 +367,27 @@ fn gap_chains_are_refused() {
     assert!(errors_within(&rule(&alts), Duration::from_secs(5)).is_empty());
 }
 
+/// Huge files of errors or examples stay fast: errors past the first 500 are counted, not
+/// positioned, and example lines are found by binary search.
+#[test]
+fn many_errors_and_examples_stay_fast() {
+    let duplicates = "label restraint\n".repeat(50_000);
+    let got = errors_within(&duplicates, Duration::from_secs(10));
+    assert_eq!(got.len(), 501);
+    assert_eq!(got[0], "1:7: label `restraint` is defined twice");
+    assert_eq!(
+        got[500],
+        "1:1: 49500 more error(s) not shown: only the first 500 are reported"
+    );
+    let unknown = rule(&"@NOPE ".repeat(15_000));
+    assert_eq!(errors_within(&unknown, Duration::from_secs(10)).len(), 501);
+    let examples = format!(
+        "rule restraint.e {{\n  label restraint\n  match calm\n{}}}\n",
+        "  expect \"[[calm]]\"\n".repeat(50_000)
+    );
+    assert!(errors_within(&examples, Duration::from_secs(20)).is_empty());
+}
+
 /// A matching rule at the gap-chain limit stays fast on a long sentence.
 #[test]
 fn a_gap_chain_at_the_limit_matches_a_long_sentence_quickly() {
