@@ -215,7 +215,8 @@ fn odd_text_files_are_decoded_and_offsets_hold() {
 #[test]
 fn zero_width_characters_do_not_hide_a_trigger() {
     let text = "Both sides must respect the cease\u{200B}fire, the UN said. \
-                They must exer\u{00AD}cise re\u{200D}straint, he added.";
+                They must exer\u{00AD}cise re\u{200D}straint, he added. \
+                Russia urged the parties to de\u{200B}-escalate.";
     let record = serde_json::json!({"id": "zw", "text": text}).to_string();
     let out = run(&mut classify(&[]), record);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
@@ -236,6 +237,7 @@ fn zero_width_characters_do_not_hide_a_trigger() {
             .any(|e| e.contains("exer\u{00AD}cise re\u{200D}straint")),
         "{evidence:?}"
     );
+    assert!(evidence.contains(&"de\u{200B}-escalate"), "{evidence:?}");
 }
 
 /// Binary files, empty files and missing files each keep their record; the rest is still
