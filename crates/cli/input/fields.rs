@@ -90,8 +90,14 @@ impl Origin<'_> {
     }
 }
 
+/// How many ids of one input are remembered to find duplicates: about 32 MB at most, so that
+/// memory stays flat however many records an input has. Later records are still checked
+/// against the remembered ones.
+const MAX_TRACKED_IDS: usize = 1 << 20;
+
 /// The ids seen so far in one input, as 64-bit hashes with the line of first use, so that
-/// memory grows by a few bytes per record whatever the ids' length.
+/// memory grows by a few bytes per record whatever the ids' length, up to
+/// [`MAX_TRACKED_IDS`] records.
 #[derive(Debug, Default)]
 pub struct SeenIds(HashMap<u64, usize>);
 
@@ -100,13 +106,14 @@ impl SeenIds {
     fn first_use(&mut self, id: &str, line: usize) -> Option<usize> {
         let mut h = DefaultHasher::new();
         id.hash(&mut h);
-        match self.0.entry(h.finish()) {
-            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(line);
-                None
-            }
+        let key = h.finish();
+        if let Some(&first) = self.0.get(&key) {
+            return Some(first);
         }
+        if self.0.len() < MAX_TRACKED_IDS {
+            self.0.insert(key, line);
+        }
+        None
     }
 }
 
