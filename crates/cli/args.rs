@@ -149,7 +149,8 @@ pub struct RulesArgs {
 /// How to read input files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
-    /// JSON Lines for `*.jsonl` / `*.ndjson` (or stdin starting with `{`), text otherwise.
+    /// JSON Lines for `*.jsonl` / `*.ndjson` (or stdin starting with `{`), CSV for `*.csv`,
+    /// text otherwise.
     Auto,
     /// Every input is one plain-text article.
     Text,
