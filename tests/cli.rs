@@ -4,14 +4,15 @@
 //! article, input order, a closed pipe).
 //!
 //! Commands that need a temp folder run *inside* it with relative paths, so that no temp path
-//! reaches a snapshot (insta's `filters` feature is not enabled in this workspace).
+//! reaches a snapshot; the provenance (rule-pack hash, version) is filtered out.
 
+#[macro_use]
+mod common;
+
+use common::{demarche, run, TempDir};
 use demarche_core::{ArticleResult, Span};
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
-use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 /// The seed article, relative to the workspace root.
 const SEED: &str = "tests/corpus/karabakh-restraint.txt";
@@ -27,77 +28,6 @@ const MIXED_JSONL: &str = concat!(
     r#"{"id": "good-2", "url": "https://example.org/a", "text": "Russia expressed concern about the clashes."}"#,
     "\n",
 );
-
-/// `demarche` run from the workspace root.
-fn demarche() -> Command {
-    let mut cmd = Command::new(get_cargo_bin("demarche"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
-
-/// `assert_cmd_snapshot!` into `tests/snapshots/`, named without the module prefix, with the
-/// provenance filtered out ([`provenance_filters`]).
-macro_rules! snapshot {
-    ($name:literal, $cmd:expr) => {
-        insta::with_settings!(
-            {
-                snapshot_path => "snapshots",
-                prepend_module_to_snapshot => false,
-                filters => provenance_filters(),
-            },
-            { assert_cmd_snapshot!($name, $cmd) }
-        )
-    };
-}
-
-/// The embedded pack's hash and demarche's version become `[RULES-HASH]` and `[VERSION]` in
-/// snapshots, so that editing a rule or releasing does not change every output snapshot.
-fn provenance_filters() -> Vec<(&'static str, &'static str)> {
-    static PATTERNS: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-    let (hash, version) = PATTERNS.get_or_init(|| {
-        let rules = demarche_engine::RuleSet::embedded().expect("embedded pack");
-        let version = env!("CARGO_PKG_VERSION").replace('.', r"\.");
-        (
-            format!("{:016x}", rules.hash()),
-            format!(r#"("version": ?)"{version}""#),
-        )
-    });
-    vec![
-        (hash.as_str(), "[RULES-HASH]"),
-        (version.as_str(), r#"${1}"[VERSION]""#),
-    ]
-}
-
-/// A fresh folder under the system temp folder, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("demarche-cli-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn write(&self, rel: &str, contents: &str) {
-        let path = self.0.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, contents).unwrap();
-    }
-
-    /// `demarche` run inside this folder.
-    fn demarche(&self) -> Command {
-        let mut cmd = Command::new(get_cargo_bin("demarche"));
-        cmd.current_dir(&self.0);
-        cmd
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
 
 #[test]
 fn classify_seed_text() {
@@ -144,11 +74,11 @@ fn classify_jsonl_with_bad_records() {
 
 #[test]
 fn bad_records_keep_their_line_and_exit_2() {
-    let output = run_with_stdin(
+    let output = run(
         demarche().args(["classify", "--format", "jsonl"]),
         MIXED_JSONL,
     );
-    assert_eq!(output.status.code(), Some(2), "stderr: {}", output.stderr);
+    assert_eq!(output.code, Some(2), "stderr: {}", output.stderr);
     let results = parse_jsonl(&output.stdout);
     let records_in = MIXED_JSONL.lines().filter(|l| !l.trim().is_empty()).count();
     assert_eq!(results.len(), records_in);
@@ -181,12 +111,12 @@ fn folders_are_walked_in_order_without_hidden_files() {
         "in/d.jsonl",
         "{\"id\": \"r1\", \"text\": \"x\"}\n{\"id\": \"r2\", \"text\": \"y\"}\n",
     );
-    let output = run_with_stdin(
+    let output = run(
         tmp.demarche()
             .args(["classify", "--format", "jsonl", "in", "missing.txt"]),
         "",
     );
-    assert_eq!(output.status.code(), Some(2), "stderr: {}", output.stderr);
+    assert_eq!(output.code, Some(2), "stderr: {}", output.stderr);
     let results = parse_jsonl(&output.stdout);
     let ids: Vec<&str> = results.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["in/a.txt", "in/b/c.txt", "r1", "r2", "missing.txt"]);
@@ -203,9 +133,9 @@ fn folders_are_walked_in_order_without_hidden_files() {
 
 #[test]
 fn jsonl_offsets_slice_the_article_text() {
-    let seed = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED)).unwrap();
-    let output = run_with_stdin(demarche().args(["classify", "--format", "jsonl", SEED]), "");
-    assert_eq!(output.status.code(), Some(0), "stderr: {}", output.stderr);
+    let seed = std::fs::read_to_string(common::workspace().join(SEED)).unwrap();
+    let output = run(demarche().args(["classify", "--format", "jsonl", SEED]), "");
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
     let results = parse_jsonl(&output.stdout);
     assert_eq!(results.len(), 1);
     assert!(
@@ -217,7 +147,10 @@ fn jsonl_offsets_slice_the_article_text() {
     // The same through JSON Lines input, with more non-ASCII text before the statements.
     let text = format!("Çavuşoğlu — «Ankara» … {seed}");
     let record = serde_json::json!({ "id": "a", "text": text }).to_string();
-    let output = run_with_stdin(demarche().args(["classify", "--format", "jsonl"]), &record);
+    let output = run(
+        demarche().args(["classify", "--format", "jsonl"]),
+        record.as_str(),
+    );
     let results = parse_jsonl(&output.stdout);
     assert!(!results[0].statements.is_empty());
     check_offsets(&text, &results[0]);
@@ -288,8 +221,8 @@ fn check_reports_syntax_errors_of_every_file() {
 /// Not a snapshot: the counts change with every rule added to the pack.
 #[test]
 fn check_embedded_pack_has_no_error() {
-    let output = run_with_stdin(demarche().args(["check", "--allow", "warnings"]), "");
-    assert_eq!(output.status.code(), Some(0), "stdout: {}", output.stdout);
+    let output = run(demarche().args(["check", "--allow", "warnings"]), "");
+    assert_eq!(output.code, Some(0), "stdout: {}", output.stdout);
     assert!(
         output.stdout.starts_with("ok: 11 labels, "),
         "{}",
@@ -301,8 +234,8 @@ fn check_embedded_pack_has_no_error() {
 /// Not a snapshot: the per-rule table changes with every rule added to the pack.
 #[test]
 fn test_embedded_pack_passes() {
-    let output = run_with_stdin(demarche().arg("test"), "");
-    assert_eq!(output.status.code(), Some(0), "stdout: {}", output.stdout);
+    let output = run(demarche().arg("test"), "");
+    assert_eq!(output.code, Some(0), "stdout: {}", output.stdout);
     let last = output.stdout.lines().last().unwrap_or_default();
     let (passed, failed) = last.split_once(" passed, ").expect(last);
     assert!(passed.parse::<usize>().unwrap() > 0, "{last}");
@@ -337,34 +270,6 @@ fn closed_stdout_exits_0_quietly() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
-}
-
-/// Stdout and stderr of a finished command, as text.
-struct Output {
-    status: std::process::ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-fn run_with_stdin(cmd: &mut Command, stdin: &str) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_string();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(input.as_bytes());
-    });
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    Output {
-        status: output.status,
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
 }
 
 fn parse_jsonl(stdout: &str) -> Vec<ArticleResult> {
@@ -447,7 +352,7 @@ fn check_broken_pack_reports_every_diagnostic_at_once() {
         cmd.args(["check", "tests/fixtures/broken-pack"]);
         cmd
     };
-    let output = run_with_stdin(&mut cmd(), "");
+    let output = run(&mut cmd(), "");
     let headings: std::collections::BTreeSet<&str> = output
         .stdout
         .lines()
@@ -487,7 +392,7 @@ fn eval_scores_gold_against_a_baseline() {
 
 #[test]
 fn eval_fail_under_and_bad_gold_records() {
-    let fails = run_with_stdin(
+    let fails = run(
         demarche()
             .args([
                 "eval",
@@ -498,7 +403,7 @@ fn eval_fail_under_and_bad_gold_records() {
             .args(["--fail-under", "0.81"]),
         "",
     );
-    assert_eq!(fails.status.code(), Some(1));
+    assert_eq!(fails.code, Some(1));
     assert!(
         fails
             .stderr
@@ -506,7 +411,7 @@ fn eval_fail_under_and_bad_gold_records() {
         "{}",
         fails.stderr
     );
-    let passes = run_with_stdin(
+    let passes = run(
         demarche()
             .args([
                 "eval",
@@ -517,7 +422,7 @@ fn eval_fail_under_and_bad_gold_records() {
             .args(["--fail-under", "0.8"]),
         "",
     );
-    assert_eq!(passes.status.code(), Some(0));
+    assert_eq!(passes.code, Some(0));
     snapshot!(
         "cli_eval_bad_gold",
         demarche().args([
@@ -533,7 +438,7 @@ fn eval_fail_under_and_bad_gold_records() {
 
 #[test]
 fn eval_json_matches_the_human_numbers() {
-    let output = run_with_stdin(
+    let output = run(
         demarche()
             .args(["eval", "--format", "json", "--rules", LINT_PACK])
             .arg("tests/fixtures/eval/gold.jsonl"),

@@ -8,6 +8,9 @@
 //! `DEMARCHE_CHROMIUM` names another binary. Without one, the test fails when `CI` is set and
 //! otherwise says loudly on stderr that it skipped.
 
+mod common;
+
+use common::TempDir;
 use insta_cmd::get_cargo_bin;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -50,25 +53,6 @@ fn chromium() -> Option<PathBuf> {
         }
     }
     None
-}
-
-/// A fresh folder under the system temp folder, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir =
-            std::env::temp_dir().join(format!("demarche-browser-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
 }
 
 /// Runs `demarche classify --format html ARGS` in `dir` and writes the page to `report.html`.

@@ -6,9 +6,12 @@
 //! Each run happens inside a temp folder with relative paths, so no temp path reaches a
 //! snapshot; the rule-pack hash and version are filtered to `[RULES-HASH]` and `[VERSION]`.
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+#[macro_use]
+mod common;
+
+use common::{workspace, TempDir};
+use insta_cmd::get_cargo_bin;
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The seed article, relative to the workspace root.
@@ -25,73 +28,17 @@ const HOSTILE: &str = concat!(
     "\n",
 );
 
-macro_rules! snapshot {
-    ($name:literal, $cmd:expr) => {
-        insta::with_settings!(
-            {
-                snapshot_path => "snapshots",
-                prepend_module_to_snapshot => false,
-                filters => provenance_filters(),
-            },
-            { assert_cmd_snapshot!($name, $cmd) }
-        )
-    };
+/// A temp folder holding `hostile.jsonl` and a copy of the seed as `seed.txt`.
+fn with_inputs(name: &str) -> TempDir {
+    let tmp = TempDir::new(name);
+    tmp.write("hostile.jsonl", HOSTILE);
+    fs::copy(workspace().join(SEED), tmp.path("seed.txt")).unwrap();
+    tmp
 }
 
 fn embedded_hash() -> String {
     let rules = demarche_engine::RuleSet::embedded().expect("embedded pack");
     format!("{:016x}", rules.hash())
-}
-
-/// The embedded pack's hash becomes `[RULES-HASH]`, demarche's version `[VERSION]`.
-fn provenance_filters() -> Vec<(&'static str, &'static str)> {
-    static PATTERNS: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-    let (hash, version) = PATTERNS.get_or_init(|| {
-        let v = env!("CARGO_PKG_VERSION").replace('.', r"\.");
-        (embedded_hash(), format!(r"\b{v}\b"))
-    });
-    vec![
-        (hash.as_str(), "[RULES-HASH]"),
-        (version.as_str(), "[VERSION]"),
-    ]
-}
-
-/// A fresh folder under the system temp folder, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir =
-            std::env::temp_dir().join(format!("demarche-output-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    /// A temp folder holding `hostile.jsonl` and a copy of the seed as `seed.txt`.
-    fn with_inputs(name: &str) -> TempDir {
-        let tmp = TempDir::new(name);
-        fs::write(tmp.0.join("hostile.jsonl"), HOSTILE).unwrap();
-        fs::copy(workspace().join(SEED), tmp.0.join("seed.txt")).unwrap();
-        tmp
-    }
-
-    /// `demarche` run inside this folder.
-    fn demarche(&self) -> Command {
-        let mut cmd = Command::new(get_cargo_bin("demarche"));
-        cmd.current_dir(&self.0);
-        cmd
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-fn workspace() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn stdout(cmd: &mut Command) -> (Option<i32>, String) {
@@ -101,7 +48,7 @@ fn stdout(cmd: &mut Command) -> (Option<i32>, String) {
 
 #[test]
 fn csv_seed() {
-    let tmp = TempDir::with_inputs("csv-seed");
+    let tmp = with_inputs("csv-seed");
     snapshot!(
         "output_csv_seed",
         tmp.demarche()
@@ -111,7 +58,7 @@ fn csv_seed() {
 
 #[test]
 fn csv_hostile() {
-    let tmp = TempDir::with_inputs("csv-hostile");
+    let tmp = with_inputs("csv-hostile");
     snapshot!(
         "output_csv_hostile",
         tmp.demarche()
@@ -121,7 +68,7 @@ fn csv_hostile() {
 
 #[test]
 fn csv_hostile_excel() {
-    let tmp = TempDir::with_inputs("csv-excel");
+    let tmp = with_inputs("csv-excel");
     snapshot!(
         "output_csv_hostile_excel",
         tmp.demarche()
@@ -131,7 +78,7 @@ fn csv_hostile_excel() {
 
 #[test]
 fn tsv_hostile() {
-    let tmp = TempDir::with_inputs("tsv-hostile");
+    let tmp = with_inputs("tsv-hostile");
     snapshot!(
         "output_tsv_hostile",
         tmp.demarche()
@@ -143,7 +90,7 @@ fn tsv_hostile() {
 /// as wide as the header, and one row per stance and actor plus one per empty or failed article.
 #[test]
 fn csv_rows_reconcile_with_the_input() {
-    let tmp = TempDir::with_inputs("csv-rows");
+    let tmp = with_inputs("csv-rows");
     let (code, out) = stdout(
         tmp.demarche()
             .args(["classify", "--format", "csv", "hostile.jsonl"]),
@@ -199,7 +146,7 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn table_seed() {
-    let tmp = TempDir::with_inputs("table-seed");
+    let tmp = with_inputs("table-seed");
     snapshot!(
         "output_table_seed",
         tmp.demarche()
@@ -209,7 +156,7 @@ fn table_seed() {
 
 #[test]
 fn table_colour_follows_color_and_no_color() {
-    let tmp = TempDir::with_inputs("table-colour");
+    let tmp = with_inputs("table-colour");
     let run = |args: &[&str], no_color: Option<&str>| {
         let mut cmd = tmp.demarche();
         cmd.args(["classify", "--format", "table", "seed.txt"])
@@ -230,7 +177,7 @@ fn table_colour_follows_color_and_no_color() {
 
 #[test]
 fn summary_seed_table() {
-    let tmp = TempDir::with_inputs("summary-table");
+    let tmp = with_inputs("summary-table");
     snapshot!(
         "output_summary_seed_table",
         tmp.demarche().args(["classify", "--summary", "seed.txt"])
@@ -239,7 +186,7 @@ fn summary_seed_table() {
 
 #[test]
 fn summary_seed_csv() {
-    let tmp = TempDir::with_inputs("summary-csv");
+    let tmp = with_inputs("summary-csv");
     snapshot!(
         "output_summary_seed_csv",
         tmp.demarche()
@@ -249,7 +196,7 @@ fn summary_seed_csv() {
 
 #[test]
 fn summary_hostile_json() {
-    let tmp = TempDir::with_inputs("summary-json");
+    let tmp = with_inputs("summary-json");
     snapshot!(
         "output_summary_hostile_json",
         tmp.demarche().args([
@@ -266,7 +213,7 @@ fn summary_hostile_json() {
 /// The page escapes everything the article brings; its own script is the only one.
 #[test]
 fn html_hostile_is_escaped() {
-    let tmp = TempDir::with_inputs("html-hostile");
+    let tmp = with_inputs("html-hostile");
     let (code, page) =
         stdout(
             tmp.demarche()
@@ -294,7 +241,7 @@ fn html_hostile_is_escaped() {
 
 #[test]
 fn html_seed_statements() {
-    let tmp = TempDir::with_inputs("html-seed");
+    let tmp = with_inputs("html-seed");
     let (code, page) = stdout(
         tmp.demarche()
             .args(["classify", "--format", "html", "seed.txt"]),
@@ -310,7 +257,7 @@ fn html_seed_statements() {
 
 #[test]
 fn rules_hash_is_the_one_in_outputs() {
-    let tmp = TempDir::with_inputs("rules-hash");
+    let tmp = with_inputs("rules-hash");
     let (code, hash) = stdout(tmp.demarche().args(["rules", "--hash"]));
     assert_eq!(code, Some(0));
     let hash = hash.trim_end();
@@ -341,7 +288,7 @@ fn rules_describes_the_pack() {
 
 #[test]
 fn excel_needs_csv_or_tsv() {
-    let tmp = TempDir::with_inputs("excel-json");
+    let tmp = with_inputs("excel-json");
     snapshot!(
         "output_excel_with_json",
         tmp.demarche()

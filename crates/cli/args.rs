@@ -110,8 +110,9 @@ pub struct ClassifyArgs {
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
 
-    /// How to read inputs: `auto` reads `*.jsonl` / `*.ndjson` files as JSON Lines and other
-    /// files as text; on stdin it looks at the first non-blank character (`{` = JSON Lines).
+    /// How to read inputs: `auto` reads `*.jsonl` / `*.ndjson` files as JSON Lines, `*.csv`
+    /// as CSV and other files as text; on stdin it looks at the first non-blank character
+    /// (`{` = JSON Lines).
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
 
@@ -139,6 +140,94 @@ pub struct ClassifyArgs {
     /// unset or empty.
     #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
     pub color: Color,
+
+    /// Input limits and field mapping (see [`InputArgs`]).
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Flags of `classify` about reading input: limits, error handling and which record fields
+/// hold the article. Kept in one struct so that other flags can be added beside it freely.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Give an article larger than this an error record instead of classifying it: a text
+    /// file's size, or one JSON Lines / CSV record. Bytes, or with K, M, G (KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
+    pub max_article_bytes: usize,
+
+    /// Stop at the first input that cannot be read (after writing its error record), instead
+    /// of going on with the rest; the exit code is 2 either way.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// The JSON Lines / CSV field holding the article text (JSON: `a.b` looks inside objects).
+    #[arg(
+        long,
+        value_name = "FIELD",
+        default_value = "text",
+        help_heading = "Input fields"
+    )]
+    pub text_field: String,
+
+    /// The field holding the article id (a string or a number).
+    #[arg(
+        long,
+        value_name = "FIELD",
+        default_value = "id",
+        help_heading = "Input fields"
+    )]
+    pub id_field: String,
+
+    /// The field holding the headline, passed through as `title`.
+    #[arg(
+        long,
+        value_name = "FIELD",
+        default_value = "title",
+        help_heading = "Input fields"
+    )]
+    pub title_field: String,
+
+    /// The field holding the publication date, passed through as `date`.
+    #[arg(
+        long,
+        value_name = "FIELD",
+        default_value = "date",
+        help_heading = "Input fields"
+    )]
+    pub date_field: String,
+
+    /// The field holding the source URL, passed through as `url`.
+    #[arg(
+        long,
+        value_name = "FIELD",
+        default_value = "url",
+        help_heading = "Input fields"
+    )]
+    pub url_field: String,
+}
+
+/// Parses a size: a number of bytes, optionally followed by `K`, `M` or `G` (or `KiB`, `MiB`,
+/// `GiB`; all powers of 1024, any case).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let s = s.trim();
+    let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(digits);
+    let num: usize = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size like 1048576, 512K or 16MiB"))?;
+    let shift = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kib" => 10,
+        "m" | "mib" => 20,
+        "g" | "gib" => 30,
+        _ => {
+            return Err(format!(
+                "unknown unit `{unit}`: use K, M or G (powers of 1024)"
+            ))
+        }
+    };
+    num.checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{s}` is too large"))
 }
 
 /// Arguments of `demarche rules`.
@@ -209,12 +298,15 @@ pub enum DiagnosticFormat {
 /// How to read input files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
-    /// JSON Lines for `*.jsonl` / `*.ndjson` (or stdin starting with `{`), text otherwise.
+    /// JSON Lines for `*.jsonl` / `*.ndjson` (or stdin starting with `{`), CSV for `*.csv`,
+    /// text otherwise.
     Auto,
     /// Every input is one plain-text article.
     Text,
     /// Every input is JSON Lines, one article record per line.
     Jsonl,
+    /// Every input is CSV (RFC 4180) with a header row, one article record per row.
+    Csv,
 }
 
 /// How to write results.
@@ -266,5 +358,28 @@ mod tests {
         assert!(args.paths.is_empty());
         assert_eq!(args.format, Format::Text);
         assert_eq!(args.input_format, InputFormat::Auto);
+        assert_eq!(args.input.max_article_bytes, 16 << 20);
+        assert_eq!(args.input.text_field, "text");
+        assert!(!args.input.strict);
+    }
+
+    #[test]
+    fn sizes() {
+        let cases: &[(&str, Result<usize, ()>)] = &[
+            ("0", Ok(0)),
+            ("1048576", Ok(1 << 20)),
+            ("512K", Ok(512 << 10)),
+            ("16MiB", Ok(16 << 20)),
+            ("16mib", Ok(16 << 20)),
+            ("2G", Ok(2 << 30)),
+            ("", Err(())),
+            ("MiB", Err(())),
+            ("12 MB", Err(())),
+            ("1.5M", Err(())),
+            ("99999999999999999999G", Err(())),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_size(input).map_err(|_| ()), *want, "{input:?}");
+        }
     }
 }

@@ -1,100 +1,89 @@
 //! JSON Lines input: one article record per line, streamed.
 //!
-//! Each non-blank line yields one [`Item`]: an [`Article`] from a record with `id` (string or
-//! number) and a string `text` (`title`, `date`, `url` passed through), or an error record for
-//! a malformed line (kind `json`) or a record without a string `text` (kind `missing-field`),
-//! whose message names the input and the 1-based line. Reading goes on after a bad line.
+//! Each non-blank line yields one [`Item`]: an [`Article`] from a record whose text field (see
+//! [`FieldMap`]) is a string, or an error record for a malformed line (kind `json`), a record
+//! without a string text (kind `missing-field`), a text holding NUL (kind `binary`) or a line
+//! over `--max-article-bytes` (kind `too-large`); each message names the input and the 1-based
+//! line. Reading goes on after a bad line. A line that is not valid UTF-8 is decoded lossily
+//! and its article gets a `utf8` warning. Blank lines (empty, or only white space) are not
+//! records and are skipped, but counted in line numbers.
+//!
+//! [`Article`]: demarche_core::Article
 
-use super::{failure, Item};
-use demarche_core::{Article, ArticleError, ArticleResult};
+use super::decode::{lossy, read_line_capped, too_large, Size};
+use super::fields::{json_field, json_kind, json_lookup, record_item, FieldMap, Origin, SeenIds};
+use super::{failure, InputOptions, Item};
 use std::io::BufRead;
 
 /// Reads JSON Lines from `reader`: one item per non-blank line.
 pub fn read_jsonl(
     mut reader: impl BufRead,
     name: &str,
+    opts: &InputOptions,
     f: &mut dyn FnMut(Item) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let mut buf = Vec::new();
     let mut line_no = 0usize;
+    let mut seen = SeenIds::default();
+    let cap = opts.max_article_bytes;
     loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(_) => line_no += 1,
+        let len = match read_line_capped(&mut reader, &mut buf, cap) {
+            Ok(None) => return Ok(()),
+            Ok(Some(len)) => len,
             Err(err) => {
                 let line = line_no + 1;
                 let message = format!("{name}:{line}: cannot read: {err}");
                 return f(failure(format!("{name}:{line}"), "io", message, Some(line)));
             }
-        }
+        };
+        line_no += 1;
+        let origin = Origin {
+            name,
+            line: line_no,
+        };
         let mut line: &[u8] = &buf;
         if line_no == 1 {
             line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
         }
         let line = line.trim_ascii();
-        if !line.is_empty() {
-            f(parse_record(line, name, line_no))?;
+        if len > cap as u64 {
+            let error = too_large(&origin.at(), Size::Exactly(len), cap, Some(line_no));
+            f(Item::Failed(demarche_core::ArticleResult::failed(
+                origin.at(),
+                error,
+            )))?;
+        } else if !line.is_empty() {
+            f(parse_record(line, origin, &opts.fields, &mut seen))?;
         }
     }
 }
 
 /// Parses one JSON Lines record into an article, or into the error record that replaces it.
-fn parse_record(line: &[u8], name: &str, line_no: usize) -> Item {
-    let fallback_id = format!("{name}:{line_no}");
-    let value: serde_json::Value = match serde_json::from_slice(line) {
+fn parse_record(line: &[u8], origin: Origin, fields: &FieldMap, seen: &mut SeenIds) -> Item {
+    let mut warnings = Vec::new();
+    let line = lossy(line.to_vec(), &origin.at(), &mut warnings);
+    let value: serde_json::Value = match serde_json::from_str(&line) {
         Ok(value) => value,
         Err(err) => {
             let message = format!(
-                "{name}:{line_no}:{}: invalid JSON: {}",
+                "{}:{}: invalid JSON: {}",
+                origin.at(),
                 err.column(),
                 json_reason(&err)
             );
-            return failure(fallback_id, "json", message, Some(line_no));
+            return failure(origin.at(), "json", message, Some(origin.line));
         }
     };
     let Some(record) = value.as_object() else {
         let message = format!(
-            "{name}:{line_no}: expected a JSON object, found {}",
+            "{}: expected a JSON object, found {}",
+            origin.at(),
             json_kind(&value)
         );
-        return failure(fallback_id, "json", message, Some(line_no));
+        return failure(origin.at(), "json", message, Some(origin.line));
     };
-    let id = match record.get("id") {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => fallback_id,
-    };
-    let field = |key: &str| record.get(key).and_then(|v| v.as_str()).map(str::to_string);
-    let mut article = Article {
-        id,
-        text: String::new(),
-        title: field("title"),
-        date: field("date"),
-        url: field("url"),
-    };
-    match record.get("text") {
-        Some(serde_json::Value::String(text)) => {
-            article.text = text.clone();
-            Item::Article(article)
-        }
-        other => {
-            let found = other.map_or("no field `text`".to_string(), |v| {
-                format!("field `text` is {}, not a string", json_kind(v))
-            });
-            let error = ArticleError {
-                kind: "missing-field".to_string(),
-                message: format!("{name}:{line_no}: record has {found}"),
-                line: Some(line_no),
-            };
-            // The metadata of the record still passes through, to help joins.
-            let ok = ArticleResult::ok(&article, Vec::new());
-            Item::Failed(ArticleResult {
-                error: Some(error),
-                ..ok
-            })
-        }
-    }
+    let get = |key: &str| json_lookup(record, key).map(json_field);
+    record_item(&get, fields, origin, seen, warnings)
 }
 
 /// serde_json's message without its " at line L column C" suffix (we give our own position).
@@ -104,25 +93,14 @@ fn json_reason(err: &serde_json::Error) -> String {
     full.strip_suffix(&suffix).unwrap_or(&full).to_string()
 }
 
-/// A short name for the kind of a JSON value, for messages.
-fn json_kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use demarche_core::ArticleError;
 
-    fn items_of(jsonl: &str) -> Vec<Item> {
+    fn items_with(jsonl: &[u8], opts: &InputOptions) -> Vec<Item> {
         let mut items = Vec::new();
-        read_jsonl(jsonl.as_bytes(), "in.jsonl", &mut |item| {
+        read_jsonl(jsonl, "in.jsonl", opts, &mut |item| {
             items.push(item);
             Ok(())
         })
@@ -130,10 +108,14 @@ mod tests {
         items
     }
 
+    fn items_of(jsonl: &str) -> Vec<Item> {
+        items_with(jsonl.as_bytes(), &InputOptions::default())
+    }
+
     fn error_of(item: &Item) -> (&str, &ArticleError) {
         match item {
             Item::Failed(r) => (&r.id, r.error.as_ref().unwrap()),
-            Item::Article(a) => panic!("expected an error, got article {}", a.id),
+            Item::Article(a, _) => panic!("expected an error, got article {}", a.id),
         }
     }
 
@@ -143,7 +125,7 @@ mod tests {
             "{\"id\": 7, \"text\": \"a\", \"title\": \"T\"}\n\n{oops\n{\"id\": \"x\", \"title\": \"kept\"}\n[1]\n";
         let items = items_of(input);
         assert_eq!(items.len(), 4);
-        let Item::Article(a) = &items[0] else {
+        let Item::Article(a, _) = &items[0] else {
             panic!()
         };
         assert_eq!(
@@ -180,6 +162,94 @@ mod tests {
     #[test]
     fn jsonl_first_line_may_have_a_bom() {
         let items = items_of("\u{feff}{\"id\": \"a\", \"text\": \"t\"}\r\n");
-        assert!(matches!(&items[0], Item::Article(a) if a.id == "a"));
+        assert!(matches!(&items[0], Item::Article(a, _) if a.id == "a"));
+    }
+
+    /// One line of input and what it gives: `Ok(text)` or `Err(error kind)`, and the warnings.
+    type Case = (
+        &'static [u8],
+        Result<&'static str, &'static str>,
+        &'static [&'static str],
+    );
+
+    const LINE_CASES: &[Case] = &[
+        (b"{\"text\": \"plain\"}", Ok("plain"), &[]),
+        (b"{\"text\": \"no newline at the end\"}", Ok("no newline at the end"), &[]),
+        (b"{\"text\": \"bad \xFF byte\"}", Ok("bad \u{FFFD} byte"), &["utf8"]),
+        (b"{\"text\": \"nul \\u0000 inside\"}", Err("binary"), &[]),
+        (b"{\"text\": \"raw \x00 nul\"}", Err("json"), &[]),
+        (b"{\"text\": 12}", Err("missing-field"), &[]),
+        (b"{\"text\": null}", Err("missing-field"), &[]),
+        (b"{\"text\": [\"a\"]}", Err("missing-field"), &[]),
+        (b"{\"id\": \"x\"}", Err("missing-field"), &[]),
+        (b"\"just a string\"", Err("json"), &[]),
+        (b"{\"text\": \"a\"} trailing", Err("json"), &[]),
+        (b"{\"text\": \"\\u2028\\u0007\\\"\"}", Ok("\u{2028}\u{7}\""), &[]),
+        (b"{\"text\": \"\xD8\xA7\xD9\x84\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85 \xE5\x81\x9C\xE7\x81\xAB\"}", Ok("السلام 停火"), &[]),
+    ];
+
+    #[test]
+    fn each_line_gives_one_item() {
+        for (line, want, warns) in LINE_CASES {
+            let items = items_with(line, &InputOptions::default());
+            assert_eq!(items.len(), 1, "{line:?}");
+            match (&items[0], want) {
+                (Item::Article(a, w), Ok(text)) => {
+                    assert_eq!(a.text, *text, "{line:?}");
+                    let kinds: Vec<&str> = w.iter().map(|w| w.kind.as_str()).collect();
+                    assert_eq!(kinds, *warns, "{line:?}");
+                }
+                (Item::Failed(r), Err(kind)) => {
+                    let e = r.error.as_ref().unwrap();
+                    assert_eq!((e.kind.as_str(), e.line), (*kind, Some(1)), "{line:?}");
+                }
+                (got, _) => panic!("{line:?}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn long_lines_are_refused_and_reading_goes_on() {
+        let opts = InputOptions {
+            max_article_bytes: 40,
+            ..InputOptions::default()
+        };
+        let long = format!("{{\"id\": \"big\", \"text\": \"{}\"}}", "x".repeat(100));
+        let input = format!("{{\"text\": \"short\"}}\n{long}\n{{\"text\": \"after\"}}");
+        let items = items_with(input.as_bytes(), &opts);
+        assert_eq!(items.len(), 3);
+        let (id, err) = error_of(&items[1]);
+        assert_eq!(
+            (id, err.kind.as_str(), err.line),
+            ("in.jsonl:2", "too-large", Some(2))
+        );
+        assert_eq!(
+            err.message,
+            "in.jsonl:2: 126 bytes, over the limit of 40 bytes (raise it with --max-article-bytes)"
+        );
+        assert!(matches!(&items[2], Item::Article(a, _) if a.text == "after"));
+    }
+
+    #[test]
+    fn fields_can_be_mapped_and_dotted() {
+        let opts = InputOptions {
+            fields: FieldMap {
+                id: "meta.id".into(),
+                text: "maintext".into(),
+                title: "title".into(),
+                date: "date_publish".into(),
+                url: "url".into(),
+            },
+            ..InputOptions::default()
+        };
+        let line = br#"{"meta": {"id": 9}, "maintext": "body", "date_publish": "2024-05-01 10:00:00", "text": "not this"}"#;
+        let items = items_with(line, &opts);
+        let Item::Article(a, _) = &items[0] else {
+            panic!("{items:?}")
+        };
+        assert_eq!(
+            (a.id.as_str(), a.text.as_str(), a.date.as_deref()),
+            ("9", "body", Some("2024-05-01 10:00:00"))
+        );
     }
 }

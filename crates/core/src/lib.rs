@@ -184,13 +184,24 @@ impl Statement {
 /// Why an article could not be classified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleError {
-    /// A short machine-readable kind: `json`, `io`, `utf8`, `missing-field`, `binary`, ...
+    /// A short machine-readable kind: `io`, `json`, `csv`, `missing-field`, `binary`,
+    /// `too-large` (see `docs/reliability.md`).
     pub kind: String,
     /// What went wrong, for a person.
     pub message: String,
     /// The 1-based input line, for JSON Lines input.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+}
+
+/// Something odd about an article that did not stop it from being classified, such as invalid
+/// UTF-8 replaced by U+FFFD or an id already used by an earlier record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleWarning {
+    /// A short machine-readable kind: `utf8`, `utf16`, `duplicate-id`, ...
+    pub kind: String,
+    /// What happened, for a person.
+    pub message: String,
 }
 
 /// One line of JSON Lines output: an article's id, its statements, and an error if it could not
@@ -212,6 +223,10 @@ pub struct ArticleResult {
     pub statements: Vec<Statement>,
     /// Why the article could not be read, or `None`.
     pub error: Option<ArticleError>,
+    /// What was odd about the input but did not stop it; **absent** when there is nothing to
+    /// say, so results of clean input keep the exact shape of earlier versions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<ArticleWarning>,
 }
 
 impl ArticleResult {
@@ -224,6 +239,7 @@ impl ArticleResult {
             url: article.url.clone(),
             statements,
             error: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -236,6 +252,7 @@ impl ArticleResult {
             url: None,
             statements: Vec::new(),
             error: Some(error),
+            warnings: Vec::new(),
         }
     }
 }
@@ -308,5 +325,25 @@ mod tests {
         assert_eq!(stance["label"], "concern");
         assert_eq!(stance["rule"], "concern.x");
         assert_eq!(stance["start"], 0);
+    }
+
+    #[test]
+    fn warnings_are_absent_unless_there_are_some() {
+        let mut r = ArticleResult::ok(&Article::new("a", "t"), Vec::new());
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"id":"a","statements":[],"error":null}"#
+        );
+        r.warnings.push(ArticleWarning {
+            kind: "utf8".into(),
+            message: "m".into(),
+        });
+        let line = serde_json::to_string(&r).unwrap();
+        assert_eq!(
+            line,
+            r#"{"id":"a","statements":[],"error":null,"warnings":[{"kind":"utf8","message":"m"}]}"#
+        );
+        let back: ArticleResult = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, r);
     }
 }

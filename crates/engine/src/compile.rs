@@ -15,8 +15,18 @@ use std::collections::{HashMap, HashSet};
 pub(crate) const MAX_GAP: u32 = 12;
 /// Gaps wider than this are allowed but warned about (lint `wide-gap`).
 pub(crate) const WIDE_GAP: u32 = 8;
-/// How deep lexicons may refer to each other before it is taken as a cycle.
-const MAX_LEXICON_DEPTH: usize = 32;
+/// How many nodes one `match`, `unless` or `cue` pattern may expand to, lexicons and lemmas
+/// inlined: lexicons that use each other twice over would otherwise grow exponentially.
+pub(crate) const MAX_PATTERN_NODES: usize = 20_000;
+/// How deep groups, optionals and lexicons may nest inside one pattern, all counted together,
+/// so that compiling and matching never recurse without bound.
+pub(crate) const MAX_PATTERN_DEPTH: usize = 64;
+/// How many gaps one pattern may chain in a row (alternatives count their longest branch):
+/// each gap multiplies the positions the matcher tracks, so long chains make matching slow.
+pub(crate) const MAX_GAP_CHAIN: usize = 8;
+/// How many errors one compile reports; the rest are counted. Positioning an error costs a scan
+/// of its file, so a file of 50,000 duplicate lines took most of a minute to report in full.
+pub(crate) const MAX_ERRORS: usize = 500;
 
 /// Whether a compiled rule is a stance rule or a shared guard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +137,19 @@ struct Ctx<'a> {
     used_lexicons: HashSet<String>,
     out: Compiled,
     warnings: Vec<RuleFileError>,
+    /// Nodes the pattern being compiled may still add (see [`MAX_PATTERN_NODES`]).
+    budget: usize,
+    /// True once the pattern being compiled broke a limit: its error is given once.
+    over_limit: bool,
+    /// The lexicons being inlined, outermost first, to find cycles.
+    lexicon_stack: Vec<String>,
+    /// Errors past [`MAX_ERRORS`], counted but not kept.
+    dropped: usize,
+    /// Where an error past [`MAX_ERRORS`] is written, to be thrown away.
+    scratch: RuleFileError,
+    /// Byte offsets of the newlines of each file, computed when first needed, so that the
+    /// lines of many examples cost a binary search each rather than a scan of the file.
+    newlines: Vec<Option<Vec<usize>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -136,6 +159,10 @@ impl<'a> Ctx<'a> {
         span: (usize, usize),
         msg: impl Into<String>,
     ) -> &mut RuleFileError {
+        if self.full() {
+            self.dropped += 1;
+            return &mut self.scratch;
+        }
         let f = &self.files[file];
         self.errors
             .push(RuleFileError::at(&f.path, &f.source, span.0, span.1, msg));
@@ -156,6 +183,26 @@ impl<'a> Ctx<'a> {
         let last = self.warnings.len() - 1;
         &mut self.warnings[last]
     }
+
+    /// The 1-based line of byte `pos` of file `file`.
+    fn line_of(&mut self, file: usize, pos: usize) -> usize {
+        let source = &self.files[file].source;
+        let newlines = self.newlines[file].get_or_insert_with(|| {
+            source
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i)
+                .collect()
+        });
+        newlines.partition_point(|&n| n < pos) + 1
+    }
+
+    /// True once [`MAX_ERRORS`] errors are kept: later ones are only counted, and hints that
+    /// cost a search (did you mean ...?) need not be computed.
+    fn full(&self) -> bool {
+        self.errors.len() >= MAX_ERRORS
+    }
 }
 
 /// Compiles parsed files. On success the lints found on the way are in
@@ -170,6 +217,12 @@ pub(crate) fn compile(files: &[RuleFile]) -> Result<Compiled, Vec<RuleFileError>
         used_lexicons: HashSet::new(),
         out: Compiled::default(),
         warnings: Vec::new(),
+        budget: MAX_PATTERN_NODES,
+        over_limit: false,
+        lexicon_stack: Vec::new(),
+        dropped: 0,
+        scratch: RuleFileError::at("", "", 0, 0, ""),
+        newlines: vec![None; files.len()],
     };
     collect_definitions(&mut cx);
     let mut seen_ids: HashMap<String, (usize, (usize, usize))> = HashMap::new();
@@ -214,13 +267,20 @@ pub(crate) fn compile(files: &[RuleFile]) -> Result<Compiled, Vec<RuleFileError>
     dedup(&mut cx.warnings);
     if cx.errors.is_empty() {
         cx.out.warnings = cx.warnings;
-        Ok(cx.out)
-    } else {
-        let mut all = cx.errors;
-        all.extend(cx.warnings);
-        all.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
-        Err(all)
+        return Ok(cx.out);
     }
+    let mut all = cx.errors;
+    all.extend(cx.warnings);
+    all.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+    if cx.dropped > 0 {
+        let f = &files[0];
+        let message = format!(
+            "{} more error(s) not shown: only the first {MAX_ERRORS} are reported",
+            cx.dropped
+        );
+        all.push(RuleFileError::at(&f.path, &f.source, 0, 0, message));
+    }
+    Err(all)
 }
 
 /// Drops repeats of the same message at the same place, keeping the first.
@@ -317,9 +377,8 @@ fn compile_rule(
 ) {
     let fi = origin.0;
     if let Some(&(pf, pspan)) = seen.get(&def.id.node) {
-        let first = &cx.files[pf];
-        let line = line_of(&first.source, pspan.0);
-        let path = first.path.clone();
+        let line = cx.line_of(pf, pspan.0);
+        let path = cx.files[pf].path.clone();
         let w = cx.warn(
             fi,
             def.id.span,
@@ -349,16 +408,8 @@ fn compile_rule(
             format!("`{}` has no `match` pattern", def.id.node),
         );
     }
-    let patterns: Vec<Node> = def
-        .matches
-        .iter()
-        .map(|p| compile_pattern(cx, fi, p, 0))
-        .collect();
-    let guards = def
-        .guards
-        .iter()
-        .map(|p| compile_pattern(cx, fi, p, 0))
-        .collect();
+    let patterns: Vec<Node> = def.matches.iter().map(|p| compile_top(cx, fi, p)).collect();
+    let guards = def.guards.iter().map(|p| compile_top(cx, fi, p)).collect();
     let anchors = anchors_of(&patterns);
     let mut examples = Vec::new();
     let all = (def.expects.iter().map(|e| (e, true, false)))
@@ -367,7 +418,7 @@ fn compile_rule(
     for (e, expect, todo) in all {
         match parse_example(&e.text.node) {
             Ok((text, marked)) => {
-                let line = line_of(&cx.files[fi].source, e.text.span.0);
+                let line = cx.line_of(fi, e.text.span.0);
                 let by = e.by.as_ref().map(|codes| {
                     codes
                         .iter()
@@ -424,6 +475,10 @@ fn defines_actor(file: &RuleFile, code: &str) -> bool {
 }
 
 fn unknown_label(cx: &mut Ctx, fi: usize, l: &Spanned<String>) {
+    if cx.full() {
+        cx.dropped += 1;
+        return;
+    }
     let names: Vec<String> = cx.out.labels.iter().map(|x| x.name.clone()).collect();
     let hint = closest(&l.node, names.iter().map(String::as_str));
     let e = cx.err(fi, l.span, format!("unknown label `{}`", l.node));
@@ -431,10 +486,6 @@ fn unknown_label(cx: &mut Ctx, fi: usize, l: &Spanned<String>) {
         Some(h) => format!("did you mean `{h}`? labels are: {}", names.join(", ")),
         None => format!("labels are: {}", names.join(", ")),
     });
-}
-
-fn line_of(source: &str, pos: usize) -> usize {
-    source[..pos.min(source.len())].matches('\n').count() + 1
 }
 
 /// Splits `[[evidence]]` out of an example.
@@ -452,8 +503,85 @@ pub(crate) fn parse_example(raw: &str) -> Result<(String, Option<(usize, usize)>
     }
 }
 
-/// Compiles one pattern, inlining lexicons and expanding lemmas.
-fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) -> Node {
+/// Compiles one whole pattern within the limits on its size, depth and gap chains; a pattern
+/// over a limit gets one error naming the limit, and compiles to a pattern that never matches.
+fn compile_top(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>) -> Node {
+    cx.budget = MAX_PATTERN_NODES;
+    cx.over_limit = false;
+    cx.lexicon_stack.clear();
+    let node = compile_pattern(cx, fi, p, 0);
+    if cx.over_limit {
+        return Node::Alt(Vec::new());
+    }
+    let chain = gap_chain(&node);
+    if chain > MAX_GAP_CHAIN {
+        let e = cx.err(
+            fi,
+            p.span,
+            format!("this pattern chains {chain} gaps in a row, over the limit of {MAX_GAP_CHAIN}"),
+        );
+        *e = e.clone().with_help(
+            "each gap multiplies the work of matching; name more of the words in between",
+        );
+        return Node::Alt(Vec::new());
+    }
+    node
+}
+
+/// Reports that the pattern being compiled broke a limit, once per pattern.
+fn over_limit(cx: &mut Ctx, fi: usize, span: (usize, usize), message: String, help: &str) {
+    if !cx.over_limit {
+        cx.over_limit = true;
+        let e = cx.err(fi, span, message);
+        *e = e.clone().with_help(help);
+    }
+}
+
+/// The most gaps one match of `node` can pass in a row.
+fn gap_chain(node: &Node) -> usize {
+    match node {
+        Node::Tok(_) | Node::Prefix(_) => 0,
+        Node::Gap(..) => 1,
+        Node::Opt(inner) => gap_chain(inner),
+        Node::Alt(items) => items.iter().map(gap_chain).max().unwrap_or(0),
+        Node::Seq(items) => items.iter().map(gap_chain).sum(),
+    }
+}
+
+/// Compiles one pattern, inlining lexicons and expanding lemmas. `nest` counts every level
+/// of nesting (groups, optionals and lexicons).
+fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, nest: usize) -> Node {
+    if cx.over_limit {
+        return Node::Seq(Vec::new());
+    }
+    if nest > MAX_PATTERN_DEPTH {
+        let msg = format!(
+            "this pattern nests deeper than the limit of {MAX_PATTERN_DEPTH} levels \
+             (groups, optionals and lexicons inside each other)"
+        );
+        over_limit(
+            cx,
+            fi,
+            p.span,
+            msg,
+            "flatten the groups or split the pattern",
+        );
+        return Node::Seq(Vec::new());
+    }
+    let cost = match &p.node {
+        Pattern::Lemma(words) => 1 + words.len(),
+        Pattern::Seq(items) | Pattern::Alt(items) => 1 + items.len(),
+        _ => 1,
+    };
+    if cost > cx.budget {
+        let msg = format!(
+            "this pattern expands to more than {MAX_PATTERN_NODES} nodes (lexicons and lemmas \
+             inlined), over the limit"
+        );
+        over_limit(cx, fi, p.span, msg, "lexicons that use each other several times grow fast; split the pattern or the lexicon");
+        return Node::Seq(Vec::new());
+    }
+    cx.budget -= cost;
     match &p.node {
         Pattern::Word(w) | Pattern::Phrase(w) => {
             let node = phrase_node(&mut cx.out.vocab, w);
@@ -484,15 +612,23 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) 
         Pattern::Lexicon(name) => {
             cx.used_lexicons.insert(name.clone());
             match cx.lexicons.get(name).copied() {
-                Some(_) if depth >= MAX_LEXICON_DEPTH => {
-                    cx.err(
-                        fi,
-                        p.span,
-                        format!("lexicon `@{name}` refers to itself (directly or through others)"),
-                    );
+                Some(_) if cx.lexicon_stack.contains(name) => {
+                    let msg =
+                        format!("lexicon `@{name}` refers to itself (directly or through others)");
+                    let path = format!("{} -> @{name}", cx.lexicon_stack.join(" -> "));
+                    over_limit(cx, fi, p.span, msg, &format!("the cycle: {path}"));
                     Node::Seq(Vec::new())
                 }
-                Some((lfi, pat)) => compile_pattern(cx, lfi, pat, depth + 1),
+                Some((lfi, pat)) => {
+                    cx.lexicon_stack.push(name.clone());
+                    let node = compile_pattern(cx, lfi, pat, nest + 1);
+                    cx.lexicon_stack.pop();
+                    node
+                }
+                None if cx.full() => {
+                    cx.dropped += 1;
+                    Node::Seq(Vec::new())
+                }
                 None => {
                     let names: Vec<String> = cx.lexicons.keys().cloned().collect();
                     let hint = closest(name, names.iter().map(String::as_str));
@@ -507,18 +643,18 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, depth: usize) 
         Pattern::Seq(items) => Node::Seq(
             items
                 .iter()
-                .map(|i| compile_pattern(cx, fi, i, depth))
+                .map(|i| compile_pattern(cx, fi, i, nest + 1))
                 .collect(),
         ),
         Pattern::Alt(items) => {
             let nodes: Vec<Node> = items
                 .iter()
-                .map(|i| compile_pattern(cx, fi, i, depth))
+                .map(|i| compile_pattern(cx, fi, i, nest + 1))
                 .collect();
             duplicate_alternatives(cx, fi, items, &nodes);
             Node::Alt(nodes)
         }
-        Pattern::Optional(inner) => Node::Opt(Box::new(compile_pattern(cx, fi, inner, depth))),
+        Pattern::Optional(inner) => Node::Opt(Box::new(compile_pattern(cx, fi, inner, nest + 1))),
         Pattern::Gap(lo, hi) => {
             if lo > hi {
                 cx.err(
@@ -710,7 +846,7 @@ fn compile_cue(
     pattern: &Spanned<Pattern>,
     seen: &mut HashMap<String, String>,
 ) {
-    let node = compile_pattern(cx, fi, pattern, 0);
+    let node = compile_top(cx, fi, pattern);
     let mention = match kind.node.as_str() {
         "speech" => return cx.out.cues.speech.push(node),
         "source" => return cx.out.cues.source.push(node),

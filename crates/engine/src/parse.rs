@@ -12,10 +12,13 @@ use pest::Parser;
 #[grammar = "grammar.pest"]
 struct RulesParser;
 
+/// How deep parentheses may nest in a rule file. pest parses groups by recursion, so a file
+/// of thousands of `(` would overflow the stack; real patterns need a handful of levels.
+pub(crate) const MAX_NESTING: usize = 32;
+
 /// Parses one rule file.
-// One error per file, made once: its size does not matter.
-#[allow(clippy::result_large_err)]
 pub fn parse_file(path: &str, source: &str) -> Result<RuleFile, RuleFileError> {
+    check_nesting(path, source)?;
     let mut pairs =
         RulesParser::parse(Rule::file, source).map_err(|e| syntax_error(path, source, e))?;
     let file = pairs.next().map(|p| p.into_inner()).into_iter().flatten();
@@ -28,6 +31,48 @@ pub fn parse_file(path: &str, source: &str) -> Result<RuleFile, RuleFileError> {
         source: source.to_string(),
         items,
     })
+}
+
+/// Refuses a file whose parentheses nest deeper than [`MAX_NESTING`], before pest sees it.
+/// Parentheses inside strings and comments do not count, as in the grammar.
+fn check_nesting(path: &str, source: &str) -> Result<(), RuleFileError> {
+    let mut depth = 0usize;
+    let mut chars = source.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                // Skip the string, escapes included; an unclosed one is pest's to report.
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '#' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let message =
+                        format!("parentheses nest deeper than the limit of {MAX_NESTING} levels");
+                    return Err(RuleFileError::at(path, source, i, i + 1, message)
+                        .with_help("flatten the groups; deep nesting is refused so that parsing cannot overflow the stack"));
+                }
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn syntax_error(path: &str, source: &str, e: pest::error::Error<Rule>) -> RuleFileError {

@@ -102,7 +102,10 @@ impl Tokenizer<'_, '_> {
             self.push(i, i + 1, "\"".to_string(), TokenKind::Quote);
             return i + 1;
         }
-        if is_hyphen(c) && attached && self.char_at(i + 1).is_some_and(is_word_char) {
+        // Invisible characters around a joining hyphen ("de\u{200B}-escalate") do not
+        // break the word: look past them on both sides.
+        let after = self.skip_while(i + 1, is_ignorable);
+        if is_hyphen(c) && attached && self.char_at(after).is_some_and(is_word_char) {
             self.join = true;
             return i + 1;
         }
@@ -126,11 +129,16 @@ impl Tokenizer<'_, '_> {
         i
     }
 
-    /// True when the previous token of this call is a word or number ending right at `i`.
+    /// True when the previous token of this call is a word or number ending right at `i`, or
+    /// only invisible characters ([`is_ignorable`]) before it.
     fn attached_to_word(&self, i: usize) -> bool {
+        let mut k = i;
+        while k > 0 && self.char_at(k - 1).is_some_and(is_ignorable) {
+            k -= 1;
+        }
         self.out.len() > self.first
             && self.out.last().is_some_and(|t| {
-                t.end == self.byte(i) && matches!(t.kind, TokenKind::Word | TokenKind::Number)
+                t.end == self.byte(k) && matches!(t.kind, TokenKind::Word | TokenKind::Number)
             })
     }
 
@@ -415,6 +423,10 @@ mod tests {
         ("a - b – c — d", &["a", "-/p", "b", "-/p", "c", "-/p", "d"]),
         ("-5", &["-/p", "5/n"]),
         ("well- known", &["well", "-/p", "known"]),
+        // Invisible characters next to a joining hyphen do not break the word.
+        ("de\u{200B}-escalate", &["de", "+escalate"]),
+        ("de-\u{00AD}escalate", &["de", "+escalate"]),
+        ("cease\u{200B}fire", &["ceasefire"]),
         // Apostrophes and possessives.
         ("Russia’s stance", &["russia", "'s", "stance"]),
         ("RUSSIA'S", &["russia", "'s"]),
