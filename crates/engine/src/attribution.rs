@@ -20,7 +20,7 @@
 
 use crate::compile::{Compiled, MentionKind};
 use crate::matcher::{find_all, View};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A mention found in a sentence, as a visible-token range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +90,7 @@ pub(crate) struct AliasIndex {
 impl AliasIndex {
     /// Indexes the aliases of `c`.
     pub fn new(c: &Compiled) -> Self {
-        let mut by_first: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut by_first: HashMap<u32, Vec<usize>> = HashMap::default();
         for (i, a) in c.aliases.iter().enumerate() {
             if let Some(&first) = a.tokens.first() {
                 by_first.entry(first).or_default().push(i);
@@ -163,7 +163,7 @@ impl<'c> Attributor<'c> {
             c,
             index,
             carried: None,
-            names: HashMap::new(),
+            names: HashMap::default(),
         }
     }
 

@@ -11,7 +11,7 @@
 //! The matcher knows nothing of labels or speakers: [`crate::RuleSet`] decides what a match means.
 
 use crate::text::{Document, TokenKind};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Id of a folded token that no rule names.
 pub(crate) const UNKNOWN: u32 = u32::MAX;
@@ -19,7 +19,7 @@ pub(crate) const UNKNOWN: u32 = u32::MAX;
 /// The folded tokens named by the rules, interned to ids.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Vocab {
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<String, u32>,
     words: Vec<String>,
 }
 

@@ -14,6 +14,10 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 /// hyphens are dropped. A few letters without a decomposition are spelled out in ASCII
 /// (`ß` → `ss`, `ø` → `o`, `ı` → `i`, `æ` → `ae`, ...).
 pub fn fold(s: &str) -> String {
+    // Most tokens of English news are plain ASCII: nothing to decompose, drop or replace.
+    if s.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return s.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if is_ignorable(c) {
