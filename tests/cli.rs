@@ -9,7 +9,7 @@
 #[macro_use]
 mod common;
 
-use common::{demarche, run, TempDir};
+use common::{demarche, run, Output, TempDir};
 use demarche_core::{ArticleResult, Span};
 use std::io::Write;
 use std::process::Stdio;
@@ -505,4 +505,111 @@ fn classify_coverage_lists_rules_and_candidates() {
             "tests/fixtures/eval/article.txt",
         ])
     );
+}
+
+/// Many records, some bad, as JSON Lines: the same output whatever the number of threads.
+#[test]
+fn jobs_keep_input_order_and_results() {
+    let mut input = String::new();
+    for i in 0..300 {
+        if i % 37 == 5 {
+            input.push_str("{\"id\": \"broken\n");
+        } else {
+            input.push_str(&format!(
+                "{{\"id\": \"a{i}\", \"text\": \"Story {i}. The UN urged both sides to exercise restraint, Dujarric said. Nothing else happened in {i}.\"}}\n"
+            ));
+        }
+    }
+    let outputs: Vec<Output> = ["1", "2", "3"]
+        .iter()
+        .map(|j| {
+            run(
+                demarche().args(["classify", "--format", "jsonl", "--jobs", j]),
+                input.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(outputs[0].stdout.lines().count(), 300);
+    for out in &outputs {
+        assert_eq!(out.code, Some(2), "{}", out.stderr);
+        assert_eq!(out.stdout, outputs[0].stdout);
+    }
+    let ids: Vec<String> = parse_jsonl(&outputs[1].stdout)
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids[0], "a0");
+    assert_eq!(ids[299], "a299");
+}
+
+/// The first results of a stream are written before the stream ends, with one thread or more.
+#[test]
+fn stdin_streams_results_before_it_closes() {
+    use std::io::{BufRead, BufReader};
+    for jobs in ["1", "2"] {
+        let mut child = demarche()
+            .args(["classify", "--format", "jsonl", "--jobs", jobs])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(b"{\"id\": \"first\", \"text\": \"Russia expressed concern.\"}\n")
+            .unwrap();
+        stdin.flush().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let _ = tx.send(lines.next());
+            lines.count()
+        });
+        // stdin is still open: the first result must come without it closing.
+        let first = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("no result while stdin is open")
+            .expect("a line")
+            .unwrap();
+        assert!(first.starts_with("{\"id\":\"first\""), "{first}");
+        stdin
+            .write_all(b"{\"id\": \"second\", \"text\": \"Nothing.\"}\n")
+            .unwrap();
+        drop(stdin);
+        assert_eq!(reader.join().unwrap(), 1);
+        assert_eq!(child.wait().unwrap().code(), Some(0));
+    }
+}
+
+/// `*.gz` files are read through gzip, with the format of the name without `.gz`.
+#[test]
+fn gzip_files_are_read_transparently() {
+    let tmp = TempDir::new("gzip");
+    let jsonl = "{\"id\": \"z1\", \"text\": \"The UN urged both sides to exercise restraint.\"}\n";
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(jsonl.as_bytes()).unwrap();
+    tmp.write("news.jsonl.gz", gz.finish().unwrap());
+    tmp.write("plain.jsonl", jsonl);
+    let out = run(
+        tmp.demarche().args([
+            "classify",
+            "--format",
+            "jsonl",
+            "news.jsonl.gz",
+            "plain.jsonl",
+        ]),
+        "",
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let results = parse_jsonl(&out.stdout);
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].statements, results[1].statements);
+    assert_eq!(results[0].statements[0].labels(), ["restraint"]);
+    let broken = run(
+        tmp.demarche()
+            .args(["classify", "--format", "jsonl", "plain.jsonl.gz"]),
+        "",
+    );
+    assert_eq!(broken.code, Some(2));
 }

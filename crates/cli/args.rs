@@ -141,6 +141,14 @@ pub struct ClassifyArgs {
     #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
     pub color: Color,
 
+    /// Worker threads (default: every core). Output stays in input order.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    /// No progress line on stderr (it is shown only when stderr is a terminal anyway).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
     /// Input limits and field mapping (see [`InputArgs`]).
     #[command(flatten)]
     pub input: InputArgs,

@@ -2,8 +2,8 @@
 //! a cued, coded speaker but no stance (the candidates for new rules), grouped by their cue
 //! phrase, most frequent first. Memory stays bounded: counts, and a few examples per cue.
 
-use demarche_core::{Article, Statement};
-use demarche_engine::RuleSet;
+use demarche_core::Statement;
+use demarche_engine::{Candidate, RuleSet};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
@@ -37,9 +37,9 @@ impl Coverage {
         }
     }
 
-    /// Extracts the statements of `article`, tallying rules and candidates on the way.
-    pub fn extract(&mut self, rules: &RuleSet, article: &Article) -> Vec<Statement> {
-        let (statements, candidates) = rules.extract_with_candidates(&article.text);
+    /// Tallies the statements and candidates of one article (from
+    /// [`RuleSet::extract_with_candidates`]).
+    pub fn tally(&mut self, id: &str, statements: &[Statement], candidates: Vec<Candidate>) {
         self.articles += 1;
         self.statements += statements.len();
         for stance in statements.iter().flat_map(|s| &s.stances) {
@@ -51,10 +51,9 @@ impl Coverage {
             if entry.examples.len() < EXAMPLES_PER_CUE {
                 entry
                     .examples
-                    .push((article.id.clone(), c.actors.join(", "), c.sentence));
+                    .push((id.to_string(), c.actors.join(", "), c.sentence));
             }
         }
-        statements
     }
 
     /// Writes the report.

@@ -171,11 +171,22 @@ fn shape_of(path: &Path, format: InputFormat) -> Shape {
 }
 
 /// Reads one file of `len` bytes (as its metadata says), as records or as one text article.
+///
+/// A `*.gz` file is decompressed as it is read (several gzip members in a row too, as `cat
+/// a.gz b.gz` makes), and its format is that of the name without `.gz` (`news.jsonl.gz`).
 fn read_file(path: &Path, len: u64, opts: &InputOptions, f: Each) -> anyhow::Result<()> {
     let name = path.display().to_string();
-    let shape = shape_of(path, opts.format);
+    let gz = path
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("gz"));
+    let inner = if gz {
+        path.with_extension("")
+    } else {
+        path.to_path_buf()
+    };
+    let shape = shape_of(&inner, opts.format);
     let cap = opts.max_article_bytes;
-    if shape == Shape::Text && len > cap as u64 {
+    if !gz && shape == Shape::Text && len > cap as u64 {
         // Refused without reading it.
         let error = too_large(&name, Size::Exactly(len), cap, None);
         return f(Item::Failed(ArticleResult::failed(name, error)));
@@ -184,10 +195,15 @@ fn read_file(path: &Path, len: u64, opts: &InputOptions, f: Each) -> anyhow::Res
         Ok(file) => file,
         Err(err) => return f(io_failure(path, &err)),
     };
+    let reader: Box<dyn Read> = if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
+    } else {
+        Box::new(file)
+    };
     match shape {
-        Shape::Jsonl => read_jsonl(BufReader::new(file), &name, opts, f),
-        Shape::Csv => csv::read_csv(file, &name, opts, f),
-        Shape::Text => read_text(file, name, cap, f),
+        Shape::Jsonl => read_jsonl(BufReader::new(reader), &name, opts, f),
+        Shape::Csv => csv::read_csv(reader, &name, opts, f),
+        Shape::Text => read_text(reader, name, cap, f),
     }
 }
 

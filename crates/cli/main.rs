@@ -12,6 +12,8 @@ mod coverage;
 mod eval;
 mod input;
 mod output;
+mod pipeline;
+mod progress;
 
 use clap::Parser;
 use std::io;

@@ -13,11 +13,12 @@
 use super::{load_rules, warn};
 use crate::args::{ClassifyArgs, Color, Format};
 use crate::coverage::Coverage;
-use crate::input::{for_each_item, InputOptions, Item};
+use crate::input::InputOptions;
 use crate::output::{self, Meta, Options};
+use crate::pipeline::{Done, Run};
+use crate::progress::Progress;
 use anyhow::Context;
-use demarche_core::ArticleResult;
-use std::io::{self, BufWriter, IsTerminal};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 /// Raised by the item callback under `--strict` to stop at the first failed input.
@@ -78,7 +79,10 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
         excel: args.excel,
         color: use_color(args.color, stdout.is_terminal()),
     };
-    let out = BufWriter::new(stdout.lock());
+    // The sink writes through `out`; the pipeline flushes it whenever it waits for input, so
+    // results of a stream reach the reader before the stream ends.
+    let out = Shared::new(BufWriter::new(stdout.lock()));
+    let mut flush = out.clone();
     let mut sink = if args.summary {
         output::summary_sink(args.format, out, &meta, opts).context("no summary sink")?
     } else {
@@ -87,30 +91,50 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
     let mut failed = 0usize;
     let mut coverage = args.coverage.then(|| Coverage::new(&rules));
     let mut warned = Warned::default();
-    let walked = for_each_item(&args.paths, &input_opts, &mut |item| match item {
-        Item::Article(article, warnings) => {
-            warned.note(&warnings);
-            let statements = match &mut coverage {
-                Some(c) => c.extract(&rules, &article),
-                None => rules.extract(&article),
-            };
-            let mut result = ArticleResult::ok(&article, statements);
-            result.warnings = warnings;
-            sink.article(Some(&article.text), &result)
-                .context("cannot write output")
-        }
-        Item::Failed(result) => {
-            failed += 1;
-            if let Some(err) = &result.error {
-                warn(&format!("error: {}", err.message));
+    let mut progress =
+        (!args.quiet && io::stderr().is_terminal()).then(|| Progress::new(total_size(&args.paths)));
+    let run = Run {
+        paths: &args.paths,
+        input: &input_opts,
+        rules: &rules,
+        coverage: args.coverage,
+        jobs: args.jobs.map_or_else(default_jobs, usize::from),
+    };
+    let mut idle = || flush.flush().context("cannot write output");
+    let walked = run.each(
+        &mut |done| match done {
+            Done::Article {
+                article,
+                result,
+                candidates,
+            } => {
+                warned.note(&result.warnings);
+                if let Some(c) = &mut coverage {
+                    c.tally(&article.id, &result.statements, candidates);
+                }
+                if let Some(p) = &mut progress {
+                    p.tick(article.text.len());
+                }
+                sink.article(Some(&article.text), &result)
+                    .context("cannot write output")
             }
-            sink.article(None, &result).context("cannot write output")?;
-            if strict {
-                return Err(Stop.into());
+            Done::Failed(result) => {
+                failed += 1;
+                if let Some(err) = &result.error {
+                    warn(&format!("error: {}", err.message));
+                }
+                sink.article(None, &result).context("cannot write output")?;
+                if strict {
+                    return Err(Stop.into());
+                }
+                Ok(())
             }
-            Ok(())
-        }
-    });
+        },
+        &mut idle,
+    );
+    if let Some(p) = &progress {
+        p.finish();
+    }
     let stopped = match walked {
         Ok(()) => false,
         Err(err) if err.is::<Stop>() => true,
@@ -131,6 +155,47 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A writer shared by the sink and the code that flushes it, on one thread.
+struct Shared<W>(std::rc::Rc<std::cell::RefCell<W>>);
+
+impl<W> Shared<W> {
+    fn new(inner: W) -> Self {
+        Shared(std::rc::Rc::new(std::cell::RefCell::new(inner)))
+    }
+}
+
+impl<W> Clone for Shared<W> {
+    fn clone(&self) -> Self {
+        Shared(std::rc::Rc::clone(&self.0))
+    }
+}
+
+impl<W: Write> Write for Shared<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.borrow_mut().flush()
+    }
+}
+
+/// Every core the process may use.
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The total size of the inputs, when they are all files (not folders or stdin).
+fn total_size(paths: &[std::path::PathBuf]) -> Option<u64> {
+    if paths.is_empty() {
+        return None;
+    }
+    paths.iter().try_fold(0, |sum, p| {
+        let meta = std::fs::metadata(p).ok().filter(|m| m.is_file())?;
+        Some(sum + meta.len())
+    })
 }
 
 /// Whether to colour: `--color`, else a terminal and `NO_COLOR` unset or empty (no-color.org).
