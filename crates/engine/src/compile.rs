@@ -540,7 +540,7 @@ fn over_limit(cx: &mut Ctx, fi: usize, span: (usize, usize), message: String, he
 /// The most gaps one match of `node` can pass in a row.
 fn gap_chain(node: &Node) -> usize {
     match node {
-        Node::Tok(_) | Node::Prefix(_) => 0,
+        Node::Tok(_) | Node::Set(_) | Node::Prefix(_) => 0,
         Node::Gap(..) => 1,
         Node::Opt(inner) => gap_chain(inner),
         Node::Alt(items) => items.iter().map(gap_chain).max().unwrap_or(0),

@@ -61,6 +61,79 @@ pub(crate) enum Node {
     Opt(Box<Node>),
     /// Between a and b tokens of any kind.
     Gap(u32, u32),
+    /// Any one of these token ids, as a bit set (bit `id` of word `id / 64`). Made only by
+    /// [`Patterns`] from alternatives of single tokens, for matching; rules never contain it.
+    Set(Vec<u64>),
+}
+
+/// True if bit `id` is set in `bits`.
+fn has_bit(bits: &[u64], id: u32) -> bool {
+    let word = (id / 64) as usize;
+    word < bits.len() && bits[word] & (1 << (id % 64)) != 0
+}
+
+/// Sets bit `id` in `bits`.
+fn set_bit(bits: &mut Vec<u64>, id: u32) {
+    let word = (id / 64) as usize;
+    if bits.len() <= word {
+        bits.resize(word + 1, 0);
+    }
+    bits[word] |= 1 << (id % 64);
+}
+
+/// The ids whose bits are set.
+fn bit_ids(bits: &[u64]) -> impl Iterator<Item = u32> + '_ {
+    bits.iter().enumerate().flat_map(|(w, &word)| {
+        let mut rest = word;
+        std::iter::from_fn(move || {
+            (rest != 0).then(|| {
+                let id = w as u32 * 64 + rest.trailing_zeros();
+                rest &= rest - 1;
+                id
+            })
+        })
+    })
+}
+
+/// The matching form of `node`: alternatives of single tokens become one [`Node::Set`], so
+/// that a lemma's forms or a word list cost one bit test instead of a call each, and nested
+/// alternatives are flattened.
+fn optimise(node: &Node) -> Node {
+    match node {
+        Node::Seq(items) => {
+            let items: Vec<Node> = items.iter().map(optimise).collect();
+            if items.len() == 1 {
+                items.into_iter().next().unwrap_or(Node::Seq(Vec::new()))
+            } else {
+                Node::Seq(items)
+            }
+        }
+        Node::Opt(inner) => Node::Opt(Box::new(optimise(inner))),
+        Node::Alt(items) => {
+            let mut bits = Vec::new();
+            let mut others = Vec::new();
+            let mut todo: Vec<Node> = items.iter().map(optimise).collect();
+            while let Some(item) = todo.pop() {
+                match item {
+                    Node::Tok(id) if id != UNKNOWN => set_bit(&mut bits, id),
+                    Node::Tok(_) => {}
+                    Node::Set(b) => bit_ids(&b).for_each(|id| set_bit(&mut bits, id)),
+                    Node::Alt(inner) => todo.extend(inner),
+                    other => others.push(other),
+                }
+            }
+            others.reverse();
+            if !bits.is_empty() {
+                others.insert(0, Node::Set(bits));
+            }
+            match others.len() {
+                0 => Node::Alt(Vec::new()),
+                1 => others.remove(0),
+                _ => Node::Alt(others),
+            }
+        }
+        other => other.clone(),
+    }
 }
 
 impl Node {
@@ -69,6 +142,7 @@ impl Node {
     pub fn required(&self) -> Option<Vec<u32>> {
         match self {
             Node::Tok(id) => Some(vec![*id]),
+            Node::Set(bits) => Some(bit_ids(bits).collect()),
             Node::Prefix(_) | Node::Opt(_) | Node::Gap(..) => None,
             Node::Seq(items) => items.iter().filter_map(Node::required).min_by_key(Vec::len),
             Node::Alt(items) => {
@@ -85,6 +159,7 @@ impl Node {
     pub fn phrases(&self) -> Option<Vec<Vec<u32>>> {
         match self {
             Node::Tok(id) => Some(vec![vec![*id]]),
+            Node::Set(bits) => Some(bit_ids(bits).map(|id| vec![id]).collect()),
             Node::Alt(items) => {
                 let mut all = Vec::new();
                 for i in items {
@@ -188,6 +263,11 @@ fn ends(node: &Node, v: &View, pos: usize, out: &mut Vec<usize>) {
                 out.push(pos + 1);
             }
         }
+        Node::Set(bits) => {
+            if pos < v.len() && has_bit(bits, v.ids[pos]) {
+                out.push(pos + 1);
+            }
+        }
         Node::Prefix(stem) => {
             if pos < v.len() && v.folded(pos).starts_with(stem.as_str()) {
                 out.push(pos + 1);
@@ -232,6 +312,7 @@ fn mask(node: &Node, v: &View, pos: usize) -> Option<u128> {
     let len = v.len();
     Some(match node {
         Node::Tok(id) => u128::from(pos < len && v.ids[pos] == *id) << 1,
+        Node::Set(bits) => u128::from(pos < len && has_bit(bits, v.ids[pos])) << 1,
         Node::Prefix(stem) => {
             u128::from(pos < len && v.folded(pos).starts_with(stem.as_str())) << 1
         }
@@ -328,13 +409,13 @@ impl First {
     fn add(&mut self, node: &Node) -> Option<bool> {
         match node {
             Node::Tok(id) => {
-                let (word, bit) = ((*id / 64) as usize, id % 64);
                 if *id != UNKNOWN {
-                    if self.ids.len() <= word {
-                        self.ids.resize(word + 1, 0);
-                    }
-                    self.ids[word] |= 1 << bit;
+                    set_bit(&mut self.ids, *id);
                 }
+                Some(false)
+            }
+            Node::Set(bits) => {
+                bit_ids(bits).for_each(|id| set_bit(&mut self.ids, id));
                 Some(false)
             }
             Node::Prefix(stem) => {
@@ -369,22 +450,12 @@ impl First {
         if !self.stems.is_empty() {
             return None;
         }
-        let mut out = Vec::new();
-        for (w, &bits) in self.ids.iter().enumerate() {
-            let mut rest = bits;
-            while rest != 0 {
-                out.push(w as u32 * 64 + rest.trailing_zeros());
-                rest &= rest - 1;
-            }
-        }
-        Some(out)
+        Some(bit_ids(&self.ids).collect())
     }
 
     /// True if a match may start at visible token `p`.
     fn allows(&self, v: &View, p: usize) -> bool {
-        let id = v.ids[p];
-        let word = (id / 64) as usize;
-        (word < self.ids.len() && self.ids[word] & (1 << (id % 64)) != 0)
+        has_bit(&self.ids, v.ids[p])
             || (!self.stems.is_empty()
                 && self
                     .stems
@@ -397,7 +468,10 @@ impl First {
 /// the nodes.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Patterns {
+    /// As compiled: the structure lints and `explain` follow.
     nodes: Vec<Node>,
+    /// The same, [`optimise`]d for matching.
+    fast: Vec<Node>,
     first: Option<First>,
 }
 
@@ -405,7 +479,8 @@ impl Patterns {
     /// Patterns of these nodes.
     pub fn new(nodes: Vec<Node>) -> Self {
         let first = First::of(&nodes);
-        Patterns { nodes, first }
+        let fast = nodes.iter().map(optimise).collect();
+        Patterns { nodes, fast, first }
     }
 
     /// The first tokens of the patterns (`None`: any token may start a match).
@@ -415,6 +490,7 @@ impl Patterns {
 
     /// Adds a node (at compile time).
     pub fn push(&mut self, node: Node) {
+        self.fast.push(optimise(&node));
         self.nodes.push(node);
         self.first = First::of(&self.nodes);
     }
@@ -430,15 +506,15 @@ impl std::ops::Deref for Patterns {
 /// Something to search for: compiled [`Patterns`], or plain nodes (their first tokens are
 /// then worked out per search).
 pub(crate) trait Search {
-    /// The alternatives.
-    fn nodes(&self) -> &[Node];
+    /// The alternatives, in the form used for matching.
+    fn matching(&self) -> &[Node];
     /// Calls `f` with the first tokens (`None`: any token may start a match).
     fn with_first<R>(&self, f: impl FnOnce(Option<&First>) -> R) -> R;
 }
 
 impl Search for Patterns {
-    fn nodes(&self) -> &[Node] {
-        &self.nodes
+    fn matching(&self) -> &[Node] {
+        &self.fast
     }
     fn with_first<R>(&self, f: impl FnOnce(Option<&First>) -> R) -> R {
         f(self.first.as_ref())
@@ -446,7 +522,7 @@ impl Search for Patterns {
 }
 
 impl Search for [Node] {
-    fn nodes(&self) -> &[Node] {
+    fn matching(&self) -> &[Node] {
         self
     }
     fn with_first<R>(&self, f: impl FnOnce(Option<&First>) -> R) -> R {
@@ -469,8 +545,8 @@ fn for_starts<S: Search + ?Sized>(s: &S, v: &View, mut f: impl FnMut(usize) -> u
 
 /// Leftmost-longest, non-overlapping matches of `patterns` starting only at `starts` (in
 /// increasing order): the caller knows where a match may start.
-pub(crate) fn find_at(
-    patterns: &[Node],
+pub(crate) fn find_at<S: Search + ?Sized>(
+    patterns: &S,
     v: &View,
     starts: impl IntoIterator<Item = usize>,
 ) -> Vec<(usize, usize)> {
@@ -478,7 +554,7 @@ pub(crate) fn find_at(
     let mut next = 0;
     for pos in starts {
         if pos >= next {
-            if let Some(end) = longest_at(patterns, v, pos) {
+            if let Some(end) = longest_at(patterns.matching(), v, pos) {
                 out.push((pos, end));
                 next = end;
             }
@@ -491,7 +567,7 @@ pub(crate) fn find_at(
 pub(crate) fn find_all<S: Search + ?Sized>(patterns: &S, v: &View) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for_starts(patterns, v, |pos| {
-        match longest_at(patterns.nodes(), v, pos) {
+        match longest_at(patterns.matching(), v, pos) {
             Some(end) => {
                 out.push((pos, end));
                 end
@@ -506,7 +582,7 @@ pub(crate) fn find_all<S: Search + ?Sized>(patterns: &S, v: &View) -> Vec<(usize
 pub(crate) fn find_overlapping<S: Search + ?Sized>(patterns: &S, v: &View) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for_starts(patterns, v, |pos| {
-        if let Some(end) = longest_at(patterns.nodes(), v, pos) {
+        if let Some(end) = longest_at(patterns.matching(), v, pos) {
             out.push((pos, end));
         }
         pos
