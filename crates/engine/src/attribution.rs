@@ -175,6 +175,12 @@ impl<'c> Attributor<'c> {
         paragraph: usize,
         evidence: Option<usize>,
     ) -> Option<Attribution> {
+        // A sentence with no stance changes nothing unless a cue could choose a speaker in it
+        // (to carry along): without the first token of a speech or source cue, or a colon,
+        // there is nothing to do.
+        if evidence.is_none() && !self.may_have_cue(v) {
+            return None;
+        }
         let mentions = self.mentions(v);
         let skipped = skip_zones(v);
         let start = self.choose(v, &mentions, &skipped, evidence);
@@ -219,6 +225,14 @@ impl<'c> Attributor<'c> {
             });
         }
         Some(att)
+    }
+
+    /// True if a speech or source cue may start somewhere in the sentence, or it has a colon.
+    fn may_have_cue(&self, v: &View) -> bool {
+        let cues = &self.c.cues;
+        (0..v.len()).any(|p| {
+            cues.speech.may_start_at(v, p) || cues.source.may_start_at(v, p) || v.folded(p) == ":"
+        })
     }
 
     /// All mentions outside quotes, longest first, without overlaps.

@@ -488,6 +488,11 @@ impl Patterns {
         self.first.as_ref()
     }
 
+    /// True if a match may start at visible token `p` (a cheap test of its first token).
+    pub fn may_start_at(&self, v: &View, p: usize) -> bool {
+        !self.nodes.is_empty() && self.first.as_ref().is_none_or(|f| f.allows(v, p))
+    }
+
     /// Adds a node (at compile time).
     pub fn push(&mut self, node: Node) {
         self.fast.push(optimise(&node));
