@@ -128,12 +128,12 @@ impl RuleSet {
             .iter()
             .map(|t| TokenTrace {
                 surface: v.doc.text[t.start..t.end].to_string(),
-                folded: t.folded.clone(),
+                folded: t.folded(v.doc.text).to_string(),
                 lemma: self
                     .c
                     .lemma_of
-                    .get(&t.folded)
-                    .filter(|base| **base != t.folded)
+                    .get(t.folded(v.doc.text))
+                    .filter(|base| *base != t.folded(v.doc.text))
                     .cloned(),
                 in_quote: t.in_quote,
             })

@@ -210,7 +210,7 @@ impl<'d> View<'d> {
         for i in range {
             let t = &doc.tokens[i];
             if t.kind != TokenKind::Quote {
-                ids.push(vocab.get(&t.folded));
+                ids.push(vocab.get(t.folded(doc.text)));
                 idx.push(i);
             }
         }
@@ -238,7 +238,7 @@ impl<'d> View<'d> {
 
     /// The folded form of visible token `p`.
     pub fn folded(&self, p: usize) -> &str {
-        &self.doc.tokens[self.idx[p]].folded
+        self.doc.tokens[self.idx[p]].folded(self.doc.text)
     }
 
     /// The byte range in the original text of visible tokens `s..e`.

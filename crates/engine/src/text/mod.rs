@@ -42,8 +42,9 @@ pub struct Token {
     pub start: usize,
     /// One past the last byte in the original text.
     pub end: usize,
-    /// The folded form used for matching (lower case, no diacritics, ASCII punctuation).
-    pub folded: String,
+    /// The folded form used for matching (lower case, no diacritics, ASCII punctuation), or
+    /// empty when it is the token's own text (most tokens): read it with [`Token::folded`].
+    pub fold: String,
     /// What kind of token this is.
     pub kind: TokenKind,
     /// True for tokens that lie between an opening and a closing quote mark (quote marks
@@ -52,6 +53,17 @@ pub struct Token {
     /// True when the token is glued to the previous one by a hyphen ("escalate" in
     /// "de-escalate").
     pub joined: bool,
+}
+
+impl Token {
+    /// The folded form of the token, given the text it was read from.
+    pub fn folded<'a>(&'a self, text: &'a str) -> &'a str {
+        if self.fold.is_empty() {
+            &text[self.start..self.end]
+        } else {
+            &self.fold
+        }
+    }
 }
 
 /// A sentence of a [`Document`]: a byte span of the original text and its tokens.

@@ -40,7 +40,10 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
 pub fn phrase_tokens(phrase: &str) -> Vec<String> {
     let mut tokens = Vec::new();
     tokenize(phrase, 0, phrase.len(), &mut tokens);
-    tokens.into_iter().map(|t| t.folded).collect()
+    tokens
+        .iter()
+        .map(|t| t.folded(phrase).to_string())
+        .collect()
 }
 
 /// The largest character boundary of `text` not after `i` (`i <= text.len()`).
@@ -110,13 +113,7 @@ impl Tokenizer<'_, '_> {
             return i + 1;
         }
         let j = self.skip_while(i + 1, |x| x == c);
-        let surface = &self.text[self.byte(i)..self.byte(j)];
-        let folded = fold(surface);
-        let folded = if folded.is_empty() {
-            surface.to_string()
-        } else {
-            folded
-        };
+        let folded = self.fold_span(i, j);
         self.push(i, j, folded, TokenKind::Punct);
         j
     }
@@ -166,7 +163,15 @@ impl Tokenizer<'_, '_> {
             real = j;
         }
         let surface = &self.text[self.byte(i)..self.byte(real)];
-        let stripped: String = surface.chars().filter(|&c| !is_ignorable(c)).collect();
+        let stripped: std::borrow::Cow<str> = if surface.is_ascii() {
+            surface.into()
+        } else {
+            surface
+                .chars()
+                .filter(|&c| !is_ignorable(c))
+                .collect::<String>()
+                .into()
+        };
         if self.char_at(real) == Some('.') && self.keeps_dot(&stripped, real) {
             real += 1;
         }
@@ -175,12 +180,7 @@ impl Tokenizer<'_, '_> {
         } else {
             TokenKind::Word
         };
-        let folded = fold(&self.text[self.byte(i)..self.byte(real)]);
-        let folded = if folded.is_empty() {
-            surface.to_string()
-        } else {
-            folded
-        };
+        let folded = self.fold_span(i, real);
         self.push(i, real, folded, kind);
         real
     }
@@ -221,14 +221,32 @@ impl Tokenizer<'_, '_> {
         }
     }
 
+    /// The folded form of characters `i..j` for [`Token::fold`]: empty when it is the text
+    /// itself (lower-case ASCII, the common case), so that most tokens allocate nothing.
+    fn fold_span(&self, i: usize, j: usize) -> String {
+        let surface = &self.text[self.byte(i)..self.byte(j)];
+        if surface
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
+        {
+            return String::new();
+        }
+        let folded = fold(surface);
+        if folded.is_empty() || folded == surface {
+            String::new()
+        } else {
+            folded
+        }
+    }
+
     /// Appends the token of characters `i..j`.
-    fn push(&mut self, i: usize, j: usize, folded: String, kind: TokenKind) {
+    fn push(&mut self, i: usize, j: usize, fold: String, kind: TokenKind) {
         let joined =
             std::mem::take(&mut self.join) && matches!(kind, TokenKind::Word | TokenKind::Number);
         self.out.push(Token {
             start: self.byte(i),
             end: self.byte(j),
-            folded,
+            fold,
             kind,
             in_quote: false,
             joined,
@@ -288,7 +306,7 @@ fn mark_paragraph(text: &str, tokens: &mut [Token]) {
             {
                 close(&mut stack, |o| o == Open::Single);
                 tokens[k].kind = TokenKind::Quote;
-                tokens[k].folded = "\"".to_string();
+                tokens[k].fold = "\"".to_string();
                 true
             }
             _ => false,
@@ -324,7 +342,7 @@ fn closes_single(text: &str, tokens: &[Token], k: usize, stack: &[Open]) -> bool
     let after_s = k
         .checked_sub(1)
         .and_then(|p| tokens.get(p))
-        .is_some_and(|t| t.folded.ends_with('s'));
+        .is_some_and(|t| t.folded(text).ends_with('s'));
     let word_next = tokens
         .get(k + 1)
         .is_some_and(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number));
@@ -394,14 +412,19 @@ mod tests {
 
     /// `folded` with `+` before joined tokens and `/n` `/p` `/q` after numbers, punctuation
     /// and quote marks.
-    fn describe(t: &Token) -> String {
+    fn describe(text: &str, t: &Token) -> String {
         let kind = match t.kind {
             TokenKind::Word => "",
             TokenKind::Number => "/n",
             TokenKind::Punct => "/p",
             TokenKind::Quote => "/q",
         };
-        format!("{}{}{}", if t.joined { "+" } else { "" }, t.folded, kind)
+        format!(
+            "{}{}{}",
+            if t.joined { "+" } else { "" },
+            t.folded(text),
+            kind
+        )
     }
 
     fn tokens(text: &str) -> Vec<Token> {
@@ -484,7 +507,7 @@ mod tests {
     #[test]
     fn token_table() {
         for &(input, expected) in TOKEN_CASES {
-            let got: Vec<String> = tokens(input).iter().map(describe).collect();
+            let got: Vec<String> = tokens(input).iter().map(|t| describe(input, t)).collect();
             assert_eq!(got, expected, "tokenize({input:?})");
         }
     }
@@ -515,7 +538,7 @@ mod tests {
                 if t.kind != TokenKind::Quote {
                     assert_eq!(
                         fold(surface),
-                        t.folded,
+                        t.folded(input),
                         "folded of {surface:?} in {input:?}"
                     );
                 }
@@ -567,7 +590,7 @@ mod tests {
             .tokens
             .iter()
             .filter(|t| t.in_quote)
-            .map(|t| t.folded.as_str())
+            .map(|t| t.folded(text))
             .collect();
         words.join(" ")
     }
@@ -699,7 +722,7 @@ mod tests {
                     "{text:?}"
                 );
                 assert!(text.get(t.start..t.end).is_some(), "{text:?}");
-                assert!(!t.folded.is_empty(), "{text:?}");
+                assert!(!t.folded(text).is_empty(), "{text:?}");
             }
         }
         assert_eq!(next_token, doc.tokens.len(), "{text:?}");
