@@ -8,6 +8,8 @@
 //! 2. a `speech` cue outside quotes ("said", "urged", "wrote on Twitter"): the first mention of
 //!    the unquoted stretch just before it, else just after it (", said the minister"), else the
 //!    sentence subject; a participle cue ("adding", "noting") defers to the subject;
+//!    a headline "MENTION: ..." prefers the mention right after the colon; a clause after ";"
+//!    has its own subject; a passive appeal ("parties urged to return") names no speaker;
 //! 3. no cue: the first mention before the first evidence (the subject);
 //! 4. the chosen mention is extended over adjacent and coordinated mentions ("The US, Russia
 //!    and the EU"); its actors are theirs; an office or document with no actor of its own takes
@@ -216,9 +218,17 @@ impl<'c> Attributor<'c> {
         found.retain(|m| !(m.s..m.e).any(|p| v.in_quote(p)));
         found.sort_by_key(|m| (m.s, std::cmp::Reverse(m.e)));
         let mut out: Vec<Mention> = Vec::new();
+        let is_actor = |m: &Mention| matches!(m.kind, MentionKind::Actor(_));
         for m in found {
-            if out.last().is_none_or(|l| m.s >= l.e) {
-                out.push(m);
+            match out.last_mut() {
+                Some(l) if m.s < l.e => {
+                    // "the Organisation of Islamic Cooperation": a longer actor name beats a
+                    // cue ("the organisation") that only covers its start.
+                    if is_actor(&m) && !is_actor(l) && m.e > l.e {
+                        *l = m;
+                    }
+                }
+                _ => out.push(m),
             }
         }
         out
@@ -255,23 +265,46 @@ impl<'c> Attributor<'c> {
         if let Some(i) = colon_speaker(v, mentions) {
             return Some((i, true));
         }
+        if let Some(i) = headline_prefix(v, mentions, skipped) {
+            return Some((i, true));
+        }
         let verb =
             |(s, _e): &(usize, usize)| *s == 0 || !NOT_BEFORE_VERB.contains(&v.folded(*s - 1));
-        let speech: Vec<(usize, usize)> = find_all(&self.c.cues.speech, v)
+        let all_speech: Vec<(usize, usize)> = find_all(&self.c.cues.speech, v)
             .into_iter()
             .filter(outside)
             .filter(verb)
             .collect();
+        // "Sudan's warring parties urged to return to talks": a passive cue names no speaker.
+        let passive = |&(s, e): &(usize, usize)| {
+            e < v.len() && e == s + 1 && PASSIVE.contains(&v.folded(s)) && v.folded(e) == "to"
+        };
+        let speech: Vec<(usize, usize)> =
+            all_speech.iter().copied().filter(|c| !passive(c)).collect();
+        if speech.is_empty() && !all_speech.is_empty() {
+            return None;
+        }
         let main_cue = speech.iter().find(|&&(s, _)| !v.folded(s).ends_with("ing"));
+        // "Pakistan, Taliban trade fire at Torkham; Islamabad calls for restraint": a clause
+        // after a semicolon has its own subject.
+        let clause_start = |upto: usize| {
+            (0..upto)
+                .rev()
+                .find(|&p| !v.in_quote(p) && matches!(v.folded(p), ";" | ":"))
+                .map_or(0, |p| p + 1)
+        };
         let subject = || {
+            let ok = |m: &Mention| !skipped[m.s] && evidence.is_none_or(|ev| m.s <= ev);
+            let from = evidence.map_or(0, &clause_start);
             mentions
                 .iter()
-                .position(|m| !skipped[m.s] && evidence.is_none_or(|ev| m.s <= ev))
+                .position(|m| m.s >= from && ok(m))
+                .or_else(|| mentions.iter().position(ok))
         };
         match main_cue {
             Some(&(cs, ce)) => {
                 let mut rs = cs;
-                while rs > 0 && !v.in_quote(rs - 1) {
+                while rs > 0 && !v.in_quote(rs - 1) && !matches!(v.folded(rs - 1), ";" | ":") {
                     rs -= 1;
                 }
                 let in_region = |m: &Mention| m.s >= rs && m.e <= cs && !skipped[m.s];
@@ -455,6 +488,51 @@ fn colon_speaker(v: &View, mentions: &[Mention]) -> Option<usize> {
     (last.e == end && colon_before).then(|| mentions.len() - 1)
 }
 
+/// "Ethiopia: US embassy alarmed by ...", "Guterres: 'on the brink', urges ...": a headline
+/// opening with a mention and a colon. A mention right after the colon is the speaker; else,
+/// when nothing but quotes or stance text follows, the mention before the colon is.
+fn headline_prefix(v: &View, mentions: &[Mention], skipped: &[bool]) -> Option<usize> {
+    let first = mentions.iter().position(|m| !skipped[m.s] || m.s == 0)?;
+    let m = mentions[first];
+    let lead_ok = (0..m.s).all(|p| skipped[p] || DETERMINERS.contains(&v.folded(p)));
+    if !lead_ok || m.e >= v.len() || m.e > 6 || v.folded(m.e) != ":" {
+        return None;
+    }
+    let c = m.e;
+    let det = c + 2 < v.len() && DETERMINERS.contains(&v.folded(c + 1));
+    let next = mentions
+        .iter()
+        .position(|n| n.s == c + 1 || (det && n.s == c + 2));
+    // "UN chief: Israel must stop the strikes": the mention after the colon is the object of
+    // the prefix speaker's demand.
+    let modal = |i: usize| {
+        let end = chain_end(mentions, &chain_from(v, mentions, i));
+        end < v.len() && MODALS.contains(&v.folded(end))
+    };
+    match next {
+        Some(i) if !modal(i) => Some(i),
+        _ => Some(first),
+    }
+}
+
+/// Words after a subject that make it the object of a demand, or a possessive, not a speaker.
+const MODALS: &[&str] = &[
+    "must", "should", "needs", "need", "has", "have", "will", "would", "cannot", "can", "is",
+    "are", "was", "were", "to", "'s",
+];
+/// Appeal verbs that, right before "to", are passive: "parties urged to return to talks".
+const PASSIVE: &[&str] = &[
+    "urged",
+    "asked",
+    "pressed",
+    "told",
+    "encouraged",
+    "invited",
+    "requested",
+    "implored",
+    "pushed",
+];
+
 /// The end of a dateline ("PORT SUDAN, June 3 —", "VIENNA (Reuters) -"): an all-capital first
 /// word and a dash within the first ten tokens.
 fn dateline_end(v: &View) -> Option<usize> {
@@ -518,9 +596,14 @@ fn chain_from(v: &View, mentions: &[Mention], first: usize) -> Vec<usize> {
         // "AU Commission Chairperson Mahmoud Ali Youssouf": up to two title words between.
         let adjacent = gap.clone().all(|p| v.folded(p) == "'s")
             || (gap.len() <= 2 && next.person && gap.clone().all(|p| is_name(v, p)));
+        // "China, Myanmar's largest neighbour, said": a possessive after a comma is an
+        // apposition about the speaker, not a second speaker.
+        let apposition =
+            gap.clone().all(|p| v.folded(p) == ",") && next.e < v.len() && v.folded(next.e) == "'s";
         let coordinated = gap.clone().all(|p| COORDINATION.contains(&v.folded(p)))
             && matches!(next.kind, MentionKind::Actor(_))
-            && gap.len() <= 3;
+            && gap.len() <= 3
+            && !apposition;
         if !(adjacent || coordinated) || gap.clone().any(|p| v.in_quote(p)) {
             break;
         }
@@ -562,9 +645,11 @@ actor EU "European Union" { alias "European Union" | "EU" }
 actor UN "United Nations" { alias "United Nations" | "UN" person "Stéphane Dujarric" | "Dujarric" }
 actor OSCE "OSCE" { kind body alias "OSCE" }
 actor FIN "Finland" { kind state alias "Finnish" person "Elina Valtonen" }
+actor ETH "Ethiopia" { kind state alias "Ethiopia" }
+actor OIC "OIC" { kind body alias "Organisation of Islamic Cooperation" }
 cue speech lemma(say add urge express) | "told reporters"
 cue source "according to"
-cue carry he | she | it | "the statement" | statement
+cue carry he | she | it | "the statement" | statement | "the organisation"
 cue generic "world powers"
 cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
 "#;
@@ -591,6 +676,12 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         ("Finnish Foreign Minister Elina Valtonen, the OSCE Chairperson, urged them to exercise restraint.", "Finnish Foreign Minister Elina Valtonen, the OSCE Chairperson", &["OSCE"]),
         ("“Both must exercise restraint”: Washington", "Washington", &["USA"]),
         ("In a phone call with Armenia, the UN urged both to exercise restraint.", "the UN", &["UN"]),
+        ("Ethiopia: US urges all to exercise restraint", "US", &["USA"]),
+        ("Russia: Armenia must exercise restraint", "Russia", &["RUS"]),
+        ("Armenia shells villages; Russia urges all to exercise restraint", "Russia", &["RUS"]),
+        ("Armenia and Azerbaijan urged to exercise restraint", "", &[]),
+        ("Russia, Armenia's ally, urged them to exercise restraint.", "Russia", &["RUS"]),
+        ("The EU and the Organisation of Islamic Cooperation urged all to exercise restraint.", "The EU and the Organisation of Islamic Cooperation", &["EU", "OIC"]),
     ];
 
     #[test]
