@@ -352,6 +352,21 @@ impl<'c> Attributor<'c> {
                 }
             }
         }
+        // "The OSCE Chairman-in-Office, Finnish Foreign Minister Elina Valtonen": a body named
+        // right before a `chair*` word in the chain is the one the speaker speaks for.
+        let chair_of = chain.iter().find_map(|&i| match mentions[i].kind {
+            MentionKind::Actor(a)
+                if self.c.actors[a].body
+                    && (mentions[i].s..=mentions[i].e)
+                        .any(|p| p < v.len() && v.folded(p).starts_with("chair")) =>
+            {
+                Some(a)
+            }
+            _ => None,
+        });
+        if let Some(b) = chair_of {
+            return vec![b];
+        }
         if !actors.is_empty() {
             return self
                 .chaired_body(v, mentions, mentions[chain[0]].e)
@@ -643,7 +658,7 @@ actor ARM "Armenia" { alias "Armenia" }
 actor AZE "Azerbaijan" { alias "Azerbaijan" }
 actor EU "European Union" { alias "European Union" | "EU" }
 actor UN "United Nations" { alias "United Nations" | "UN" person "Stéphane Dujarric" | "Dujarric" }
-actor OSCE "OSCE" { kind body alias "OSCE" }
+actor OSCE "OSCE" { kind body alias "OSCE" | "OSCE Chairman-in-Office" }
 actor FIN "Finland" { kind state alias "Finnish" person "Elina Valtonen" }
 actor ETH "Ethiopia" { kind state alias "Ethiopia" }
 actor OIC "OIC" { kind body alias "Organisation of Islamic Cooperation" }
@@ -677,6 +692,7 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         ("“Both must exercise restraint”: Washington", "Washington", &["USA"]),
         ("In a phone call with Armenia, the UN urged both to exercise restraint.", "the UN", &["UN"]),
         ("Ethiopia: US urges all to exercise restraint", "US", &["USA"]),
+        ("The OSCE Chairman-in-Office, Finnish Foreign Minister Elina Valtonen, urged them to exercise restraint.", "The OSCE Chairman-in-Office, Finnish Foreign Minister Elina Valtonen", &["OSCE"]),
         ("Russia: Armenia must exercise restraint", "Russia", &["RUS"]),
         ("Armenia shells villages; Russia urges all to exercise restraint", "Russia", &["RUS"]),
         ("Armenia and Azerbaijan urged to exercise restraint", "", &[]),
