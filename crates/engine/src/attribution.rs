@@ -324,7 +324,13 @@ impl<'c> Attributor<'c> {
                     Some(f) if reaches_cue(f) => Some(f),
                     _ => abutting.or(first),
                 };
-                let after = || mentions.iter().position(|m| m.s >= ce && m.s <= ce + 6);
+                // '"...," Valtonen told reporters in Vienna': a place after a preposition is
+                // never the speaker.
+                let after = || {
+                    mentions
+                        .iter()
+                        .position(|m| m.s >= ce && m.s <= ce + 6 && !after_preposition(v, m.s))
+                };
                 let any_before = || mentions.iter().position(|m| m.e <= cs && !skipped[m.s]);
                 before.or_else(after).or_else(any_before).map(|i| (i, true))
             }
@@ -442,7 +448,11 @@ impl<'c> Attributor<'c> {
     ) -> Option<Attribution> {
         let c = self.carried_near(paragraph)?;
         let quoted = v.len() > 0 && (v.in_quote(0) || evidence.is_some_and(|e| v.in_quote(e)));
-        if mentions.is_empty() && quoted {
+        let subjects = mentions
+            .iter()
+            .filter(|m| !after_preposition(v, m.s))
+            .count();
+        if subjects == 0 && quoted {
             return Some(Attribution {
                 span: c.span,
                 actors: c.actors.clone(),
@@ -478,6 +488,12 @@ fn skip_zones(v: &View) -> Vec<bool> {
         p += 1;
     }
     skip
+}
+
+/// A mention right after "in", "at", "from" or "to" ("told reporters in Vienna") is a place or
+/// an addressee, not a speaker.
+fn after_preposition(v: &View, s: usize) -> bool {
+    s > 0 && matches!(v.folded(s - 1), "in" | "at" | "from" | "to")
 }
 
 /// A capitalised word outside quotes: part of a person's name.
@@ -692,6 +708,7 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         ("“Both must exercise restraint”: Washington", "Washington", &["USA"]),
         ("In a phone call with Armenia, the UN urged both to exercise restraint.", "the UN", &["UN"]),
         ("Ethiopia: US urges all to exercise restraint", "US", &["USA"]),
+        ("Russia said it was worried.\n\n“All must exercise restraint,” Novak told reporters in Armenia.", "Russia", &["RUS"]),
         ("The OSCE Chairman-in-Office, Finnish Foreign Minister Elina Valtonen, urged them to exercise restraint.", "The OSCE Chairman-in-Office, Finnish Foreign Minister Elina Valtonen", &["OSCE"]),
         ("Russia: Armenia must exercise restraint", "Russia", &["RUS"]),
         ("Armenia shells villages; Russia urges all to exercise restraint", "Russia", &["RUS"]),
