@@ -197,14 +197,48 @@ impl RuleSet {
         let doc = Document::analyse(text);
         let chars = CharIndex::new(text);
         let mut attributor = Attributor::new(&self.c, &self.index);
-        let mut out = Vec::new();
+        let mut out: Vec<Statement> = Vec::new();
+        // A quote that opens in a sentence and runs on into the next ones takes its speaker
+        // from the sentence that closes it ('"Attacks are war crimes. We will keep supporting
+        // Ukraine," Scholz wrote.'): statements waiting for that speaker, by index in `out`.
+        let mut pending: Vec<usize> = Vec::new();
+        let mut prev: Option<(usize, bool)> = None; // (paragraph, ended inside a quote)
         for (si, sentence) in doc.sentences.iter().enumerate() {
             let v = View::new(&doc, si, &self.c.vocab);
             let found = self.stances(&v);
             let evidence = found.iter().map(|f| f.s).min();
             let att = attributor.attribute(&v, sentence.paragraph, evidence);
+            let starts_quoted = v.len() > 0 && v.in_quote(0);
+            let ends_quoted = v.len() > 0 && v.in_quote(v.len() - 1);
+            let continues = starts_quoted && prev == Some((sentence.paragraph, true));
+            if !continues {
+                pending.clear();
+            } else if !ends_quoted {
+                if let Some(a) = att.as_ref().filter(|a| !a.actors.is_empty()) {
+                    let speaker = Speaker {
+                        text: text[a.span.0..a.span.1].to_string(),
+                        span: chars.span(a.span.0, a.span.1),
+                    };
+                    let actors: Vec<String> = a
+                        .actors
+                        .iter()
+                        .map(|&i| self.c.actors[i].code.clone())
+                        .collect();
+                    for &i in &pending {
+                        if out[i].actors != actors {
+                            out[i].speaker = Some(speaker.clone());
+                            out[i].actors = actors.clone();
+                        }
+                    }
+                }
+                pending.clear();
+            }
+            prev = Some((sentence.paragraph, ends_quoted));
             if found.is_empty() {
                 continue;
+            }
+            if starts_quoted && ends_quoted {
+                pending.push(out.len());
             }
             let stances = found.iter().map(|f| self.stance(&v, f, &chars)).collect();
             let speaker = att.as_ref().map(|a| Speaker {
