@@ -91,6 +91,28 @@ const LEADING: &[&str] = &[
     "when",
     "from",
 ];
+/// Lower-case title words that may stand between an office and a person's name.
+const TITLES: &[&str] = &[
+    "chief",
+    "aide",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "envoy",
+    "commander",
+    "leader",
+    "head",
+    "adviser",
+    "advisor",
+    "ambassador",
+    "minister",
+    "official",
+    "negotiator",
+    "general",
+    "secretary",
+    "president",
+    "deputy",
+];
 /// Words that open a relative clause after a comma.
 const RELATIVE: &[&str] = &["which", "who", "whose", "where", "whom"];
 /// Words after which a speech-cue word is a noun ("a phone call", "the appeal"), not a verb.
@@ -332,7 +354,15 @@ impl<'c> Attributor<'c> {
                         .position(|m| m.s >= ce && m.s <= ce + 6 && !after_preposition(v, m.s))
                 };
                 let any_before = || mentions.iter().position(|m| m.e <= cs && !skipped[m.s]);
-                before.or_else(after).or_else(any_before).map(|i| (i, true))
+                // An inverted cue follows a comma or a quote (", said the minister"); else a
+                // subject before an intervening quote beats a mention after the cue
+                // ('X vowed a "vigorous" response and said the community ...').
+                let inverted = cs == 0 || v.folded(cs - 1) == "," || v.in_quote(cs - 1);
+                if inverted {
+                    before.or_else(after).or_else(any_before).map(|i| (i, true))
+                } else {
+                    before.or_else(any_before).or_else(after).map(|i| (i, true))
+                }
             }
             None if evidence.is_some() || !speech.is_empty() => {
                 subject().map(|i| (i, !speech.is_empty()))
@@ -632,8 +662,14 @@ fn chain_from(v: &View, mentions: &[Mention], first: usize) -> Vec<usize> {
     while let Some(next) = mentions.get(last + 1) {
         let gap = mentions[last].e..next.s;
         // "AU Commission Chairperson Mahmoud Ali Youssouf": up to two title words between.
+        // "Army chief Abdel Fattah al-Burhan", "Kremlin aide Vladimir Medinsky": up to two
+        // title words, capitalised or not, before a person's name.
         let adjacent = gap.clone().all(|p| v.folded(p) == "'s")
-            || (gap.len() <= 2 && next.person && gap.clone().all(|p| is_name(v, p)));
+            || (gap.len() <= 2
+                && next.person
+                && gap
+                    .clone()
+                    .all(|p| is_name(v, p) || TITLES.contains(&v.folded(p))));
         // "China, Myanmar's largest neighbour, said": a possessive after a comma is an
         // apposition about the speaker, not a second speaker.
         let apposition =
@@ -715,6 +751,8 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         ("“Both must exercise restraint”: Washington", "Washington", &["USA"]),
         ("In a phone call with Armenia, the UN urged both to exercise restraint.", "the UN", &["UN"]),
         ("Ethiopia: US urges all to exercise restraint", "US", &["USA"]),
+        ("Russian envoy Dmitry Peskov urged them to exercise restraint.", "Russian envoy Dmitry Peskov", &["RUS"]),
+        ("Russia expressed “deep” concern and said the EU must exercise restraint.", "Russia", &["RUS"]),
         ("Russia's UN ambassador urged them to exercise restraint.", "Russia's UN", &["RUS"]),
         ("Russia said it was worried.\n\n“All must exercise restraint,” Novak told reporters in Armenia.", "Russia", &["RUS"]),
         ("The OSCE Chairman-in-Office, Finnish Foreign Minister Elina Valtonen, urged them to exercise restraint.", "The OSCE Chairman-in-Office, Finnish Foreign Minister Elina Valtonen", &["OSCE"]),
