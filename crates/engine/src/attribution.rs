@@ -138,6 +138,8 @@ pub(crate) struct Attributor<'c> {
     /// Names learnt in this document: "Chairperson Mahmoud Ali Youssouf" makes a later
     /// "Youssouf" a mention of the same actor.
     names: HashMap<String, usize>,
+    /// The article's date as `YYYY-MM-DD`, for people listed with `from` / `until`.
+    date: Option<String>,
 }
 
 impl<'c> Attributor<'c> {
@@ -148,7 +150,24 @@ impl<'c> Attributor<'c> {
             index,
             carried: None,
             names: HashMap::new(),
+            date: None,
         }
+    }
+
+    /// Sets the article's date (`YYYY[-MM[-DD]]`, anything after the day ignored); people
+    /// listed with `from` / `until` then speak for the actor of that period.
+    pub fn with_date(mut self, date: Option<&str>) -> Self {
+        self.date = date
+            .map(|d| d.get(..10).unwrap_or(d))
+            .and_then(|d| crate::compile::complete_date(d, false));
+        self
+    }
+
+    /// True when `a` is not dated or the article date falls in its period.
+    fn in_period(&self, a: &crate::compile::Alias) -> bool {
+        self.date.as_deref().is_none_or(|d| {
+            a.from.as_deref().is_none_or(|f| d >= f) && a.until.as_deref().is_none_or(|u| d <= u)
+        })
     }
 
     /// Attributes one sentence. `evidence` is the first visible token of its first stance, if
@@ -256,18 +275,39 @@ impl<'c> Attributor<'c> {
         out
     }
 
-    /// The longest alias starting at visible token `p`.
+    /// The longest alias starting at visible token `p`. A name listed under several actors
+    /// for different periods ("Kaja Kallas": Estonia, then the EU) takes the one whose period
+    /// holds the article date, else the one whose period starts last.
     fn alias_at(&self, v: &View, p: usize) -> Option<(usize, MentionKind, bool)> {
         let list = self.index.by_first.get(&v.ids[p])?;
-        list.iter().map(|&i| &self.c.aliases[i]).find_map(|a| {
+        let fits = |a: &crate::compile::Alias| {
             let n = a.tokens.len();
-            let fits = p + n <= v.len() && v.ids[p..p + n] == a.tokens[..];
-            let case_ok = a.exact.as_ref().is_none_or(|x| {
-                let (s, e) = v.bytes(p, p + n);
-                &v.doc.text[s..e] == x
+            p + n <= v.len()
+                && v.ids[p..p + n] == a.tokens[..]
+                && a.exact.as_ref().is_none_or(|x| {
+                    let (s, e) = v.bytes(p, p + n);
+                    &v.doc.text[s..e] == x
+                })
+        };
+        let mut best: Option<&crate::compile::Alias> = None;
+        for a in list.iter().map(|&i| &self.c.aliases[i]) {
+            if best.is_some_and(|b| a.tokens.len() < b.tokens.len()) {
+                break;
+            }
+            if !fits(a) {
+                continue;
+            }
+            let better = best.is_none_or(|b| {
+                let (ia, ib) = (self.in_period(a), self.in_period(b));
+                ia && !ib
+                    || (ia == ib
+                        && a.from.as_deref().unwrap_or("") > b.from.as_deref().unwrap_or(""))
             });
-            (fits && case_ok).then_some((n, a.kind, a.person))
-        })
+            if better {
+                best = Some(a);
+            }
+        }
+        best.map(|a| (a.tokens.len(), a.kind, a.person))
     }
 
     /// Picks the mention the speaker starts from, and whether a cue chose it.
@@ -762,6 +802,36 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         ("Russia, Armenia's ally, urged them to exercise restraint.", "Russia", &["RUS"]),
         ("The EU and the Organisation of Islamic Cooperation urged all to exercise restraint.", "The EU and the Organisation of Islamic Cooperation", &["EU", "OIC"]),
     ];
+
+    #[test]
+    fn dated_people() {
+        let pack = format!(
+            "{PACK}\nactor EST \"Estonia\" {{ kind state person \"Kaja Kallas\" | \"Kallas\" role \"PM\" from \"2021-01-26\" until \"2024-07\" }}\n\
+             actor NATO \"NATO\" {{ kind body person \"Kaja Kallas\" | \"Kallas\" role \"test\" from \"2024-12-01\" }}\n"
+        );
+        let rules = RuleSet::from_sources(&[("t.rules", pack.as_str())])
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let text = "Kallas urged them to exercise restraint.";
+        let actors = |date: Option<&str>| -> Vec<String> {
+            rules
+                .extract_dated(text, date)
+                .last()
+                .map(|s| s.actors.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(actors(Some("2023-05-01")), ["EST"]);
+        assert_eq!(actors(Some("2025-02-03T10:00:00Z")), ["NATO"]);
+        assert_eq!(
+            actors(None),
+            ["NATO"],
+            "no date: the period that starts last"
+        );
+        let bad = RuleSet::from_sources(&[(
+            "t.rules",
+            "actor EST \"Estonia\" { person \"Kaja Kallas\" from \"21-01\" }",
+        )]);
+        assert!(bad.is_err(), "an invalid date is an error");
+    }
 
     #[test]
     fn speakers_and_actors() {

@@ -187,16 +187,23 @@ impl RuleSet {
             .and_then(|a| a.cameo.as_deref())
     }
 
-    /// The statements of an article, in text order.
+    /// The statements of an article, in text order. Its `date` chooses between the periods
+    /// of people listed with `from` / `until`.
     pub fn extract(&self, article: &Article) -> Vec<Statement> {
-        self.extract_str(&article.text)
+        self.extract_dated(&article.text, article.date.as_deref())
     }
 
     /// The statements of a text, in text order.
     pub fn extract_str(&self, text: &str) -> Vec<Statement> {
+        self.extract_dated(text, None)
+    }
+
+    /// The statements of a text published on `date` (`YYYY-MM-DD`, or any string starting
+    /// with it; `None` when unknown), in text order.
+    pub fn extract_dated(&self, text: &str, date: Option<&str>) -> Vec<Statement> {
         let doc = Document::analyse(text);
         let chars = CharIndex::new(text);
-        let mut attributor = Attributor::new(&self.c, &self.index);
+        let mut attributor = Attributor::new(&self.c, &self.index).with_date(date);
         let mut out: Vec<Statement> = Vec::new();
         // A quote that opens in a sentence and runs on into the next ones takes its speaker
         // from the sentence that closes it ('"Attacks are war crimes. We will keep supporting
