@@ -450,6 +450,20 @@ impl<'c> Attributor<'c> {
         if let Some(b) = chair_of {
             return vec![b];
         }
+        // "a statement issued by the chair Laos": a state named right after a `chair*` or
+        // "presidency" word speaks for the body named in the sentence.
+        let first = mentions[chain[0]].s;
+        let chaired = (first.saturating_sub(3)..first)
+            .any(|p| v.folded(p).starts_with("chair") || v.folded(p) == "presidency");
+        if chaired && !actors.is_empty() {
+            let body = mentions.iter().find_map(|m| match m.kind {
+                MentionKind::Actor(a) if self.c.actors[a].body => Some(a),
+                _ => None,
+            });
+            if let Some(b) = body {
+                return vec![b];
+            }
+        }
         if !actors.is_empty() {
             return self
                 .chaired_body(v, mentions, mentions[chain[0]].e)
@@ -760,6 +774,8 @@ actor UN "United Nations" { kind body alias "United Nations" | "UN" person "Sté
 actor OSCE "OSCE" { kind body alias "OSCE" | "OSCE Chairman-in-Office" }
 actor FIN "Finland" { kind state alias "Finnish" person "Elina Valtonen" }
 actor ETH "Ethiopia" { kind state alias "Ethiopia" }
+actor ASEAN "ASEAN" { kind body alias "ASEAN" }
+actor LAO "Laos" { kind state alias "Laos" }
 actor OIC "OIC" { kind body alias "Organisation of Islamic Cooperation" }
 cue speech lemma(say add urge express) | "told reporters"
 cue source "according to"
@@ -791,6 +807,7 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         ("“Both must exercise restraint”: Washington", "Washington", &["USA"]),
         ("In a phone call with Armenia, the UN urged both to exercise restraint.", "the UN", &["UN"]),
         ("Ethiopia: US urges all to exercise restraint", "US", &["USA"]),
+        ("In Vientiane, the chair Laos urged all to exercise restraint on behalf of ASEAN.", "Laos", &["ASEAN"]),
         ("Russian envoy Dmitry Peskov urged them to exercise restraint.", "Russian envoy Dmitry Peskov", &["RUS"]),
         ("Russia expressed “deep” concern and said the EU must exercise restraint.", "Russia", &["RUS"]),
         ("Russia's UN ambassador urged them to exercise restraint.", "Russia's UN", &["RUS"]),
