@@ -450,9 +450,26 @@ impl<'c> Attributor<'c> {
         if let Some(b) = chair_of {
             return vec![b];
         }
+        // "The OSCE Chairman-in-Office, North Macedonia's Foreign Minister X, said": the
+        // speaker is an apposition to a body's chair named just before the comma.
+        let first = mentions[chain[0]].s;
+        if first > 0 && v.folded(first - 1) == "," {
+            let chair = mentions.iter().find_map(|m| match m.kind {
+                MentionKind::Actor(a)
+                    if m.e + 1 == first
+                        && self.c.actors[a].body
+                        && (m.s..m.e).any(|p| v.folded(p).starts_with("chair")) =>
+                {
+                    Some(a)
+                }
+                _ => None,
+            });
+            if let Some(b) = chair {
+                return vec![b];
+            }
+        }
         // "a statement issued by the chair Laos": a state named right after a `chair*` or
         // "presidency" word speaks for the body named in the sentence.
-        let first = mentions[chain[0]].s;
         let chaired = (first.saturating_sub(3)..first)
             .any(|p| v.folded(p).starts_with("chair") || v.folded(p) == "presidency");
         if chaired && !actors.is_empty() {
@@ -772,7 +789,7 @@ actor AZE "Azerbaijan" { alias "Azerbaijan" }
 actor EU "European Union" { alias "European Union" | "EU" }
 actor UN "United Nations" { kind body alias "United Nations" | "UN" person "Stéphane Dujarric" | "Dujarric" }
 actor OSCE "OSCE" { kind body alias "OSCE" | "OSCE Chairman-in-Office" }
-actor FIN "Finland" { kind state alias "Finnish" person "Elina Valtonen" }
+actor FIN "Finland" { kind state alias "Finnish" | "Finland" person "Elina Valtonen" }
 actor ETH "Ethiopia" { kind state alias "Ethiopia" }
 actor ASEAN "ASEAN" { kind body alias "ASEAN" }
 actor LAO "Laos" { kind state alias "Laos" }
@@ -807,6 +824,7 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         ("“Both must exercise restraint”: Washington", "Washington", &["USA"]),
         ("In a phone call with Armenia, the UN urged both to exercise restraint.", "the UN", &["UN"]),
         ("Ethiopia: US urges all to exercise restraint", "US", &["USA"]),
+        ("The OSCE Chairman-in-Office, Finland's Foreign Minister Elina Valtonen, urged them to exercise restraint.", "Finland's Foreign Minister Elina Valtonen", &["OSCE"]),
         ("In Vientiane, the chair Laos urged all to exercise restraint on behalf of ASEAN.", "Laos", &["ASEAN"]),
         ("Russian envoy Dmitry Peskov urged them to exercise restraint.", "Russian envoy Dmitry Peskov", &["RUS"]),
         ("Russia expressed “deep” concern and said the EU must exercise restraint.", "Russia", &["RUS"]),
