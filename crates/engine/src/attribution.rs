@@ -745,8 +745,10 @@ fn chain_from(v: &View, mentions: &[Mention], first: usize) -> Vec<usize> {
         // apposition about the speaker, not a second speaker.
         let apposition =
             gap.clone().all(|p| v.folded(p) == ",") && next.e < v.len() && v.folded(next.e) == "'s";
+        // "UN, Western capitals urge ...": a generic speaker may join a coordination; it adds
+        // no actor.
         let coordinated = gap.clone().all(|p| COORDINATION.contains(&v.folded(p)))
-            && matches!(next.kind, MentionKind::Actor(_))
+            && matches!(next.kind, MentionKind::Actor(_) | MentionKind::Generic)
             && gap.len() <= 3
             && !apposition;
         if !(adjacent || coordinated) || gap.clone().any(|p| v.in_quote(p)) {
@@ -824,6 +826,7 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         ("“Both must exercise restraint”: Washington", "Washington", &["USA"]),
         ("In a phone call with Armenia, the UN urged both to exercise restraint.", "the UN", &["UN"]),
         ("Ethiopia: US urges all to exercise restraint", "US", &["USA"]),
+        ("Russia, world powers urge Armenia to exercise restraint", "Russia, world powers", &["RUS"]),
         ("The OSCE Chairman-in-Office, Finland's Foreign Minister Elina Valtonen, urged them to exercise restraint.", "Finland's Foreign Minister Elina Valtonen", &["OSCE"]),
         ("In Vientiane, the chair Laos urged all to exercise restraint on behalf of ASEAN.", "Laos", &["ASEAN"]),
         ("Russian envoy Dmitry Peskov urged them to exercise restraint.", "Russian envoy Dmitry Peskov", &["RUS"]),
