@@ -45,7 +45,7 @@ fn process(rules: &RuleSet, item: Item, coverage: bool) -> Done {
     match item {
         Item::Article(article, warnings) => {
             let (statements, candidates) = if coverage {
-                rules.extract_with_candidates(&article.text)
+                rules.extract_with_candidates(&article)
             } else {
                 (rules.extract(&article), Vec::new())
             };

@@ -71,6 +71,10 @@ pub struct PersonDef {
     pub names: Vec<Spanned<String>>,
     /// The role, if given.
     pub role: Option<String>,
+    /// First day of the period in which the person speaks for this actor (`from "..."`).
+    pub from: Option<Spanned<String>>,
+    /// Last day of that period (`until "..."`).
+    pub until: Option<Spanned<String>>,
 }
 
 /// An actor block.

@@ -8,6 +8,8 @@
 //! 2. a `speech` cue outside quotes ("said", "urged", "wrote on Twitter"): the first mention of
 //!    the unquoted stretch just before it, else just after it (", said the minister"), else the
 //!    sentence subject; a participle cue ("adding", "noting") defers to the subject;
+//!    a headline "MENTION: ..." prefers the mention right after the colon; a clause after ";"
+//!    has its own subject; a passive appeal ("parties urged to return") names no speaker;
 //! 3. no cue: the first mention before the first evidence (the subject);
 //! 4. the chosen mention is extended over adjacent and coordinated mentions ("The US, Russia
 //!    and the EU"); its actors are theirs; an office or document with no actor of its own takes
@@ -70,7 +72,7 @@ impl How {
     pub fn describe(self) -> &'static str {
         match self {
             How::SourceCue => "the mention after a source cue",
-            How::Colon => "the mention before a colon that opens the sentence",
+            How::Colon => "a headline's speaker, by its colon (\"X: ...\", \"...: X\")",
             How::BeforeSpeechCue => "the subject before a speech cue",
             How::AfterSpeechCue => "the mention right after a speech cue",
             How::Subject => "the sentence's subject (first mention before the evidence)",
@@ -129,6 +131,28 @@ const LEADING: &[&str] = &[
     "when",
     "from",
 ];
+/// Lower-case title words that may stand between an office and a person's name.
+const TITLES: &[&str] = &[
+    "chief",
+    "aide",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "envoy",
+    "commander",
+    "leader",
+    "head",
+    "adviser",
+    "advisor",
+    "ambassador",
+    "minister",
+    "official",
+    "negotiator",
+    "general",
+    "secretary",
+    "president",
+    "deputy",
+];
 /// Words that open a relative clause after a comma.
 const RELATIVE: &[&str] = &["which", "who", "whose", "where", "whom"];
 /// Words after which a speech-cue word is a noun ("a phone call", "the appeal"), not a verb.
@@ -154,6 +178,8 @@ pub(crate) struct Attributor<'c> {
     /// Names learnt in this document: "Chairperson Mahmoud Ali Youssouf" makes a later
     /// "Youssouf" a mention of the same actor.
     names: HashMap<String, usize>,
+    /// The article's date as `YYYY-MM-DD`, for people listed with `from` / `until`.
+    date: Option<String>,
 }
 
 impl<'c> Attributor<'c> {
@@ -164,7 +190,24 @@ impl<'c> Attributor<'c> {
             index,
             carried: None,
             names: HashMap::default(),
+            date: None,
         }
+    }
+
+    /// Sets the article's date (`YYYY[-MM[-DD]]`, anything after the day ignored); people
+    /// listed with `from` / `until` then speak for the actor of that period.
+    pub fn with_date(mut self, date: Option<&str>) -> Self {
+        self.date = date
+            .map(|d| d.get(..10).unwrap_or(d))
+            .and_then(|d| crate::compile::complete_date(d, false));
+        self
+    }
+
+    /// True when `a` is not dated or the article date falls in its period.
+    fn in_period(&self, a: &crate::compile::Alias) -> bool {
+        self.date.as_deref().is_none_or(|d| {
+            a.from.as_deref().is_none_or(|f| d >= f) && a.until.as_deref().is_none_or(|u| d <= u)
+        })
     }
 
     /// Attributes one sentence. `evidence` is the first visible token of its first stance, if
@@ -276,26 +319,55 @@ impl<'c> Attributor<'c> {
         found.retain(|m| !(m.s..m.e).any(|p| v.in_quote(p)));
         found.sort_by_key(|m| (m.s, std::cmp::Reverse(m.e)));
         let mut out: Vec<Mention> = Vec::new();
+        let is_actor = |m: &Mention| matches!(m.kind, MentionKind::Actor(_));
         for m in found {
-            if out.last().is_none_or(|l| m.s >= l.e) {
-                out.push(m);
+            match out.last_mut() {
+                Some(l) if m.s < l.e => {
+                    // "the Organisation of Islamic Cooperation": a longer actor name beats a
+                    // cue ("the organisation") that only covers its start.
+                    if is_actor(&m) && !is_actor(l) && m.e > l.e {
+                        *l = m;
+                    }
+                }
+                _ => out.push(m),
             }
         }
         out
     }
 
-    /// The longest alias starting at visible token `p`.
+    /// The longest alias starting at visible token `p`. A name listed under several actors
+    /// for different periods ("Kaja Kallas": Estonia, then the EU) takes the one whose period
+    /// holds the article date, else the one whose period starts last.
     fn alias_at(&self, v: &View, p: usize) -> Option<(usize, MentionKind, bool)> {
         let list = self.index.by_first.get(&v.ids[p])?;
-        list.iter().map(|&i| &self.c.aliases[i]).find_map(|a| {
+        let fits = |a: &crate::compile::Alias| {
             let n = a.tokens.len();
-            let fits = p + n <= v.len() && v.ids[p..p + n] == a.tokens[..];
-            let case_ok = a.exact.as_ref().is_none_or(|x| {
-                let (s, e) = v.bytes(p, p + n);
-                &v.doc.text[s..e] == x
+            p + n <= v.len()
+                && v.ids[p..p + n] == a.tokens[..]
+                && a.exact.as_ref().is_none_or(|x| {
+                    let (s, e) = v.bytes(p, p + n);
+                    &v.doc.text[s..e] == x
+                })
+        };
+        let mut best: Option<&crate::compile::Alias> = None;
+        for a in list.iter().map(|&i| &self.c.aliases[i]) {
+            if best.is_some_and(|b| a.tokens.len() < b.tokens.len()) {
+                break;
+            }
+            if !fits(a) {
+                continue;
+            }
+            let better = best.is_none_or(|b| {
+                let (ia, ib) = (self.in_period(a), self.in_period(b));
+                ia && !ib
+                    || (ia == ib
+                        && a.from.as_deref().unwrap_or("") > b.from.as_deref().unwrap_or(""))
             });
-            (fits && case_ok).then_some((n, a.kind, a.person))
-        })
+            if better {
+                best = Some(a);
+            }
+        }
+        best.map(|a| (a.tokens.len(), a.kind, a.person))
     }
 
     /// Picks the mention the speaker starts from, how, and the cue that chose it (if any).
@@ -316,23 +388,49 @@ impl<'c> Attributor<'c> {
             let colon = mentions[i].e;
             return Some((i, How::Colon, Some((colon, colon + 1))));
         }
+        if let Some(i) = headline_prefix(v, mentions, skipped) {
+            let colon = (0..v.len())
+                .find(|&p| v.folded(p) == ":")
+                .unwrap_or(mentions[i].s);
+            return Some((i, How::Colon, Some((colon, colon + 1))));
+        }
         let verb =
             |(s, _e): &(usize, usize)| *s == 0 || !NOT_BEFORE_VERB.contains(&v.folded(*s - 1));
-        let speech: Vec<(usize, usize)> = find_all(&self.c.cues.speech, v)
+        let all_speech: Vec<(usize, usize)> = find_all(&self.c.cues.speech, v)
             .into_iter()
             .filter(outside)
             .filter(verb)
             .collect();
+        // "Sudan's warring parties urged to return to talks": a passive cue names no speaker.
+        let passive = |&(s, e): &(usize, usize)| {
+            e < v.len() && e == s + 1 && PASSIVE.contains(&v.folded(s)) && v.folded(e) == "to"
+        };
+        let speech: Vec<(usize, usize)> =
+            all_speech.iter().copied().filter(|c| !passive(c)).collect();
+        if speech.is_empty() && !all_speech.is_empty() {
+            return None;
+        }
         let main_cue = speech.iter().find(|&&(s, _)| !v.folded(s).ends_with("ing"));
+        // "Pakistan, Taliban trade fire at Torkham; Islamabad calls for restraint": a clause
+        // after a semicolon has its own subject.
+        let clause_start = |upto: usize| {
+            (0..upto)
+                .rev()
+                .find(|&p| !v.in_quote(p) && matches!(v.folded(p), ";" | ":"))
+                .map_or(0, |p| p + 1)
+        };
         let subject = || {
+            let ok = |m: &Mention| !skipped[m.s] && evidence.is_none_or(|ev| m.s <= ev);
+            let from = evidence.map_or(0, &clause_start);
             mentions
                 .iter()
-                .position(|m| !skipped[m.s] && evidence.is_none_or(|ev| m.s <= ev))
+                .position(|m| m.s >= from && ok(m))
+                .or_else(|| mentions.iter().position(ok))
         };
         match main_cue {
             Some(&(cs, ce)) => {
                 let mut rs = cs;
-                while rs > 0 && !v.in_quote(rs - 1) {
+                while rs > 0 && !v.in_quote(rs - 1) && !matches!(v.folded(rs - 1), ";" | ":") {
                     rs -= 1;
                 }
                 let in_region = |m: &Mention| m.s >= rs && m.e <= cs && !skipped[m.s];
@@ -352,12 +450,27 @@ impl<'c> Attributor<'c> {
                     Some(f) if reaches_cue(f) => Some(f),
                     _ => abutting.or(first),
                 };
-                let after = || mentions.iter().position(|m| m.s >= ce && m.s <= ce + 6);
+                // '"...," Valtonen told reporters in Vienna': a place after a preposition is
+                // never the speaker.
+                let after = || {
+                    mentions
+                        .iter()
+                        .position(|m| m.s >= ce && m.s <= ce + 6 && !after_preposition(v, m.s))
+                };
                 let any_before = || mentions.iter().position(|m| m.e <= cs && !skipped[m.s]);
                 let cue = Some((cs, ce));
-                (before.map(|i| (i, How::BeforeSpeechCue, cue)))
-                    .or_else(|| after().map(|i| (i, How::AfterSpeechCue, cue)))
-                    .or_else(|| any_before().map(|i| (i, How::BeforeSpeechCue, cue)))
+                let before = || before.map(|i| (i, How::BeforeSpeechCue, cue));
+                let after = || after().map(|i| (i, How::AfterSpeechCue, cue));
+                let any_before = || any_before().map(|i| (i, How::BeforeSpeechCue, cue));
+                // An inverted cue follows a comma or a quote (", said the minister"); else a
+                // subject before an intervening quote beats a mention after the cue
+                // ('X vowed a "vigorous" response and said the community ...').
+                let inverted = cs == 0 || v.folded(cs - 1) == "," || v.in_quote(cs - 1);
+                if inverted {
+                    before().or_else(after).or_else(any_before)
+                } else {
+                    before().or_else(any_before).or_else(after)
+                }
             }
             None if evidence.is_some() || !speech.is_empty() => {
                 subject().map(|i| (i, How::Subject, speech.first().copied()))
@@ -376,11 +489,64 @@ impl<'c> Attributor<'c> {
         paragraph: usize,
     ) -> Vec<usize> {
         let mut actors = Vec::new();
-        for &i in chain {
+        for (k, &i) in chain.iter().enumerate() {
             if let MentionKind::Actor(a) = mentions[i].kind {
-                if !actors.contains(&a) {
+                // "The Arab League's secretary-general", "Russia's UN ambassador": a body's
+                // title after an owner's "'s" speaks for the owner.
+                let owned = k > 0
+                    && self.c.actors[a].body
+                    && matches!(mentions[chain[k - 1]].kind, MentionKind::Actor(_))
+                    && mentions[i].s == mentions[chain[k - 1]].e + 1
+                    && v.folded(mentions[i].s - 1) == "'s";
+                if !owned && !actors.contains(&a) {
                     actors.push(a);
                 }
+            }
+        }
+        // "The OSCE Chairman-in-Office, Finnish Foreign Minister Elina Valtonen": a body named
+        // right before a `chair*` word in the chain is the one the speaker speaks for.
+        let chair_of = chain.iter().find_map(|&i| match mentions[i].kind {
+            MentionKind::Actor(a)
+                if self.c.actors[a].body
+                    && (mentions[i].s..=mentions[i].e)
+                        .any(|p| p < v.len() && v.folded(p).starts_with("chair")) =>
+            {
+                Some(a)
+            }
+            _ => None,
+        });
+        if let Some(b) = chair_of {
+            return vec![b];
+        }
+        // "The OSCE Chairman-in-Office, North Macedonia's Foreign Minister X, said": the
+        // speaker is an apposition to a body's chair named just before the comma.
+        let first = mentions[chain[0]].s;
+        if first > 0 && v.folded(first - 1) == "," {
+            let chair = mentions.iter().find_map(|m| match m.kind {
+                MentionKind::Actor(a)
+                    if m.e + 1 == first
+                        && self.c.actors[a].body
+                        && (m.s..m.e).any(|p| v.folded(p).starts_with("chair")) =>
+                {
+                    Some(a)
+                }
+                _ => None,
+            });
+            if let Some(b) = chair {
+                return vec![b];
+            }
+        }
+        // "a statement issued by the chair Laos": a state named right after a `chair*` or
+        // "presidency" word speaks for the body named in the sentence.
+        let chaired = (first.saturating_sub(3)..first)
+            .any(|p| v.folded(p).starts_with("chair") || v.folded(p) == "presidency");
+        if chaired && !actors.is_empty() {
+            let body = mentions.iter().find_map(|m| match m.kind {
+                MentionKind::Actor(a) if self.c.actors[a].body => Some(a),
+                _ => None,
+            });
+            if let Some(b) = body {
+                return vec![b];
             }
         }
         if !actors.is_empty() {
@@ -458,7 +624,11 @@ impl<'c> Attributor<'c> {
     ) -> Option<Attribution> {
         let c = self.carried_near(paragraph)?;
         let quoted = v.len() > 0 && (v.in_quote(0) || evidence.is_some_and(|e| v.in_quote(e)));
-        if mentions.is_empty() && quoted {
+        let subjects = mentions
+            .iter()
+            .filter(|m| !after_preposition(v, m.s))
+            .count();
+        if subjects == 0 && quoted {
             return Some(Attribution {
                 span: c.span,
                 actors: c.actors.clone(),
@@ -498,6 +668,12 @@ fn skip_zones(v: &View) -> Vec<bool> {
     skip
 }
 
+/// A mention right after "in", "at", "from" or "to" ("told reporters in Vienna") is a place or
+/// an addressee, not a speaker.
+fn after_preposition(v: &View, s: usize) -> bool {
+    s > 0 && matches!(v.folded(s - 1), "in" | "at" | "from" | "to")
+}
+
 /// A capitalised word outside quotes: part of a person's name.
 fn is_name(v: &View, p: usize) -> bool {
     let t = &v.doc.tokens[v.idx[p]];
@@ -520,6 +696,51 @@ fn colon_speaker(v: &View, mentions: &[Mention]) -> Option<usize> {
     let colon_before = last.s > 0 && v.folded(last.s - 1) == ":";
     (last.e == end && colon_before).then(|| mentions.len() - 1)
 }
+
+/// "Ethiopia: US embassy alarmed by ...", "Guterres: 'on the brink', urges ...": a headline
+/// opening with a mention and a colon. A mention right after the colon is the speaker; else,
+/// when nothing but quotes or stance text follows, the mention before the colon is.
+fn headline_prefix(v: &View, mentions: &[Mention], skipped: &[bool]) -> Option<usize> {
+    let first = mentions.iter().position(|m| !skipped[m.s] || m.s == 0)?;
+    let m = mentions[first];
+    let lead_ok = (0..m.s).all(|p| skipped[p] || DETERMINERS.contains(&v.folded(p)));
+    if !lead_ok || m.e >= v.len() || m.e > 6 || v.folded(m.e) != ":" {
+        return None;
+    }
+    let c = m.e;
+    let det = c + 2 < v.len() && DETERMINERS.contains(&v.folded(c + 1));
+    let next = mentions
+        .iter()
+        .position(|n| n.s == c + 1 || (det && n.s == c + 2));
+    // "UN chief: Israel must stop the strikes": the mention after the colon is the object of
+    // the prefix speaker's demand.
+    let modal = |i: usize| {
+        let end = chain_end(mentions, &chain_from(v, mentions, i));
+        end < v.len() && MODALS.contains(&v.folded(end))
+    };
+    match next {
+        Some(i) if !modal(i) => Some(i),
+        _ => Some(first),
+    }
+}
+
+/// Words after a subject that make it the object of a demand, or a possessive, not a speaker.
+const MODALS: &[&str] = &[
+    "must", "should", "needs", "need", "has", "have", "will", "would", "cannot", "can", "is",
+    "are", "was", "were", "to", "'s",
+];
+/// Appeal verbs that, right before "to", are passive: "parties urged to return to talks".
+const PASSIVE: &[&str] = &[
+    "urged",
+    "asked",
+    "pressed",
+    "told",
+    "encouraged",
+    "invited",
+    "requested",
+    "implored",
+    "pushed",
+];
 
 /// The end of a dateline ("PORT SUDAN, June 3 —", "VIENNA (Reuters) -"): an all-capital first
 /// word and a dash within the first ten tokens.
@@ -582,11 +803,24 @@ fn chain_from(v: &View, mentions: &[Mention], first: usize) -> Vec<usize> {
     while let Some(next) = mentions.get(last + 1) {
         let gap = mentions[last].e..next.s;
         // "AU Commission Chairperson Mahmoud Ali Youssouf": up to two title words between.
+        // "Army chief Abdel Fattah al-Burhan", "Kremlin aide Vladimir Medinsky": up to two
+        // title words, capitalised or not, before a person's name.
         let adjacent = gap.clone().all(|p| v.folded(p) == "'s")
-            || (gap.len() <= 2 && next.person && gap.clone().all(|p| is_name(v, p)));
+            || (gap.len() <= 2
+                && next.person
+                && gap
+                    .clone()
+                    .all(|p| is_name(v, p) || TITLES.contains(&v.folded(p))));
+        // "China, Myanmar's largest neighbour, said": a possessive after a comma is an
+        // apposition about the speaker, not a second speaker.
+        let apposition =
+            gap.clone().all(|p| v.folded(p) == ",") && next.e < v.len() && v.folded(next.e) == "'s";
+        // "UN, Western capitals urge ...": a generic speaker may join a coordination; it adds
+        // no actor.
         let coordinated = gap.clone().all(|p| COORDINATION.contains(&v.folded(p)))
-            && matches!(next.kind, MentionKind::Actor(_))
-            && gap.len() <= 3;
+            && matches!(next.kind, MentionKind::Actor(_) | MentionKind::Generic)
+            && gap.len() <= 3
+            && !apposition;
         if !(adjacent || coordinated) || gap.clone().any(|p| v.in_quote(p)) {
             break;
         }
@@ -625,12 +859,16 @@ actor RUS "Russia" { alias "Russia" | "Moscow" | "Russian" | "Kremlin" person "D
 actor ARM "Armenia" { alias "Armenia" }
 actor AZE "Azerbaijan" { alias "Azerbaijan" }
 actor EU "European Union" { alias "European Union" | "EU" }
-actor UN "United Nations" { alias "United Nations" | "UN" person "Stéphane Dujarric" | "Dujarric" }
-actor OSCE "OSCE" { kind body alias "OSCE" }
-actor FIN "Finland" { kind state alias "Finnish" person "Elina Valtonen" }
+actor UN "United Nations" { kind body alias "United Nations" | "UN" person "Stéphane Dujarric" | "Dujarric" }
+actor OSCE "OSCE" { kind body alias "OSCE" | "OSCE Chairman-in-Office" }
+actor FIN "Finland" { kind state alias "Finnish" | "Finland" person "Elina Valtonen" }
+actor ETH "Ethiopia" { kind state alias "Ethiopia" }
+actor ASEAN "ASEAN" { kind body alias "ASEAN" }
+actor LAO "Laos" { kind state alias "Laos" }
+actor OIC "OIC" { kind body alias "Organisation of Islamic Cooperation" }
 cue speech lemma(say add urge express) | "told reporters"
 cue source "according to"
-cue carry he | she | it | "the statement" | statement
+cue carry he | she | it | "the statement" | statement | "the organisation"
 cue generic "world powers"
 cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
 "#;
@@ -657,7 +895,51 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         ("Finnish Foreign Minister Elina Valtonen, the OSCE Chairperson, urged them to exercise restraint.", "Finnish Foreign Minister Elina Valtonen, the OSCE Chairperson", &["OSCE"]),
         ("“Both must exercise restraint”: Washington", "Washington", &["USA"]),
         ("In a phone call with Armenia, the UN urged both to exercise restraint.", "the UN", &["UN"]),
+        ("Ethiopia: US urges all to exercise restraint", "US", &["USA"]),
+        ("Russia, world powers urge Armenia to exercise restraint", "Russia, world powers", &["RUS"]),
+        ("The OSCE Chairman-in-Office, Finland's Foreign Minister Elina Valtonen, urged them to exercise restraint.", "Finland's Foreign Minister Elina Valtonen", &["OSCE"]),
+        ("In Vientiane, the chair Laos urged all to exercise restraint on behalf of ASEAN.", "Laos", &["ASEAN"]),
+        ("Russian envoy Dmitry Peskov urged them to exercise restraint.", "Russian envoy Dmitry Peskov", &["RUS"]),
+        ("Russia expressed “deep” concern and said the EU must exercise restraint.", "Russia", &["RUS"]),
+        ("Russia's UN ambassador urged them to exercise restraint.", "Russia's UN", &["RUS"]),
+        ("Russia said it was worried.\n\n“All must exercise restraint,” Novak told reporters in Armenia.", "Russia", &["RUS"]),
+        ("The OSCE Chairman-in-Office, Finnish Foreign Minister Elina Valtonen, urged them to exercise restraint.", "The OSCE Chairman-in-Office, Finnish Foreign Minister Elina Valtonen", &["OSCE"]),
+        ("Russia: Armenia must exercise restraint", "Russia", &["RUS"]),
+        ("Armenia shells villages; Russia urges all to exercise restraint", "Russia", &["RUS"]),
+        ("Armenia and Azerbaijan urged to exercise restraint", "", &[]),
+        ("Russia, Armenia's ally, urged them to exercise restraint.", "Russia", &["RUS"]),
+        ("The EU and the Organisation of Islamic Cooperation urged all to exercise restraint.", "The EU and the Organisation of Islamic Cooperation", &["EU", "OIC"]),
     ];
+
+    #[test]
+    fn dated_people() {
+        let pack = format!(
+            "{PACK}\nactor EST \"Estonia\" {{ kind state person \"Kaja Kallas\" | \"Kallas\" role \"PM\" from \"2021-01-26\" until \"2024-07\" }}\n\
+             actor NATO \"NATO\" {{ kind body person \"Kaja Kallas\" | \"Kallas\" role \"test\" from \"2024-12-01\" }}\n"
+        );
+        let rules = RuleSet::from_sources(&[("t.rules", pack.as_str())])
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let text = "Kallas urged them to exercise restraint.";
+        let actors = |date: Option<&str>| -> Vec<String> {
+            rules
+                .extract_dated(text, date)
+                .last()
+                .map(|s| s.actors.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(actors(Some("2023-05-01")), ["EST"]);
+        assert_eq!(actors(Some("2025-02-03T10:00:00Z")), ["NATO"]);
+        assert_eq!(
+            actors(None),
+            ["NATO"],
+            "no date: the period that starts last"
+        );
+        let bad = RuleSet::from_sources(&[(
+            "t.rules",
+            "actor EST \"Estonia\" { person \"Kaja Kallas\" from \"21-01\" }",
+        )]);
+        assert!(bad.is_err(), "an invalid date is an error");
+    }
 
     #[test]
     fn speakers_and_actors() {

@@ -101,6 +101,34 @@ pub(crate) struct Alias {
     pub exact: Option<String>,
     /// True for the names of a `person`.
     pub person: bool,
+    /// For a dated person (`from "..."`): the first day, as `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// For a dated person (`until "..."`): the last day, as `YYYY-MM-DD`.
+    pub until: Option<String>,
+}
+
+/// A date of a person's period, completed to `YYYY-MM-DD` (the first or the last day of a
+/// year or month written as `YYYY` or `YYYY-MM`); `None` if it is not a date.
+pub(crate) fn complete_date(s: &str, last: bool) -> Option<String> {
+    let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    let ok = match parts.as_slice() {
+        [y] => y.len() == 4 && digits(y),
+        [y, m] => y.len() == 4 && digits(y) && m.len() == 2 && digits(m),
+        [y, m, d] => {
+            y.len() == 4 && digits(y) && m.len() == 2 && digits(m) && d.len() == 2 && digits(d)
+        }
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    let (m, d) = if last { ("12", "31") } else { ("01", "01") };
+    Some(match parts.as_slice() {
+        [y] => format!("{y}-{m}-{d}"),
+        [y, mm] => format!("{y}-{mm}-{d}"),
+        _ => s.trim().to_string(),
+    })
 }
 
 /// Attribution cue patterns by kind.
@@ -776,16 +804,77 @@ fn compile_actor(cx: &mut Ctx, fi: usize, def: &ActorDef, seen: &mut HashMap<Str
             false,
         );
     }
-    for name in def.people.iter().flat_map(|p| p.names.iter()) {
-        add_alias(
-            cx,
-            fi,
-            name,
-            MentionKind::Actor(ix),
-            &def.code.node,
-            seen,
-            true,
-        );
+    for person in &def.people {
+        if person.from.is_some() || person.until.is_some() {
+            add_dated_person(cx, fi, person, ix, &def.code.node, seen);
+            continue;
+        }
+        for name in &person.names {
+            add_alias(
+                cx,
+                fi,
+                name,
+                MentionKind::Actor(ix),
+                &def.code.node,
+                seen,
+                true,
+            );
+        }
+    }
+}
+
+/// A person with `from` / `until`: its names may also name other actors in other periods, so
+/// they are checked for repeats only within this actor.
+fn add_dated_person(
+    cx: &mut Ctx,
+    fi: usize,
+    person: &crate::ast::PersonDef,
+    ix: usize,
+    owner: &str,
+    seen: &mut HashMap<String, String>,
+) {
+    let mut date = |d: &Option<Spanned<String>>, last: bool| -> Option<String> {
+        let d = d.as_ref()?;
+        let done = complete_date(&d.node, last);
+        if done.is_none() {
+            let e = cx.err(fi, d.span, format!("invalid date `{}`", d.node));
+            *e = e
+                .clone()
+                .with_help("write a date as YYYY, YYYY-MM or YYYY-MM-DD");
+        }
+        done
+    };
+    let from = date(&person.from, false);
+    let until = date(&person.until, true);
+    if let (Some(f), Some(u), Some(span)) = (&from, &until, person.until.as_ref().map(|u| u.span)) {
+        if u < f {
+            cx.err(
+                fi,
+                span,
+                format!("`until \"{u}\"` is before `from \"{f}\"`"),
+            );
+        }
+    }
+    for name in &person.names {
+        let toks = phrase_tokens(&name.node);
+        if toks.is_empty() {
+            cx.err(fi, name.span, "empty alias");
+            continue;
+        }
+        // Keyed by owner, so only a repeat under the same actor is caught.
+        let key = format!("{} #dated {owner}", toks.join(" "));
+        if seen.insert(key, owner.to_string()).is_some() {
+            continue;
+        }
+        let tokens = toks.iter().map(|t| cx.out.vocab.intern(t)).collect();
+        cx.out.aliases.push(Alias {
+            tokens,
+            kind: MentionKind::Actor(ix),
+            exact: is_exact_case(&name.node).then(|| name.node.clone()),
+            person: true,
+            from: from.clone(),
+            until: until.clone(),
+        });
     }
 }
 
@@ -830,6 +919,8 @@ fn add_alias(
         kind,
         exact,
         person,
+        from: None,
+        until: None,
     });
 }
 
@@ -893,6 +984,8 @@ fn compile_cue(
                     kind: mention,
                     exact: None,
                     person: false,
+                    from: None,
+                    until: None,
                 });
             }
         }

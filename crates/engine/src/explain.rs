@@ -117,7 +117,7 @@ impl RuleSet {
     /// Explains how the pipeline reads `text`.
     pub fn explain(&self, text: &str) -> Explanation {
         let mut sentences = Vec::new();
-        self.walk(text, |step| sentences.push(self.trace(&step)));
+        self.walk(text, None, |step| sentences.push(self.trace(&step)));
         Explanation { sentences }
     }
 

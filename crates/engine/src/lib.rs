@@ -259,37 +259,88 @@ impl RuleSet {
             .and_then(|a| a.cameo.as_deref())
     }
 
-    /// The statements of an article, in text order.
+    /// The statements of an article, in text order. Its `date` chooses between the periods
+    /// of people listed with `from` / `until`.
     pub fn extract(&self, article: &Article) -> Vec<Statement> {
-        self.extract_str(&article.text)
+        self.extract_dated(&article.text, article.date.as_deref())
     }
 
     /// The statements of a text, in text order.
     pub fn extract_str(&self, text: &str) -> Vec<Statement> {
-        let mut out = Vec::new();
-        self.walk(text, |step| out.extend(step.statement()));
-        out
+        self.extract_dated(text, None)
     }
 
-    /// The statements of a text, and its rule candidates: sentences with no stance whose
+    /// The statements of a text published on `date` (`YYYY-MM-DD`, or any string starting
+    /// with it; `None` when unknown), in text order.
+    pub fn extract_dated(&self, text: &str, date: Option<&str>) -> Vec<Statement> {
+        self.collect(text, date, |_| {})
+    }
+
+    /// The statements of an article, and its rule candidates: sentences with no stance whose
     /// speaker was found through an attribution cue and has an actor code (for
     /// `classify --coverage`).
-    pub fn extract_with_candidates(&self, text: &str) -> (Vec<Statement>, Vec<Candidate>) {
-        let mut statements = Vec::new();
+    pub fn extract_with_candidates(&self, article: &Article) -> (Vec<Statement>, Vec<Candidate>) {
         let mut candidates = Vec::new();
-        self.walk(text, |step| match step.statement() {
-            Some(st) => statements.push(st),
-            None => candidates.extend(step.candidate()),
+        let statements = self.collect(&article.text, article.date.as_deref(), |step| {
+            candidates.extend(step.candidate())
         });
         (statements, candidates)
     }
 
+    /// The statements of a text; `no_stance` sees every sentence without one.
+    ///
+    /// A quote that opens in a sentence and runs on into the next ones takes its speaker from
+    /// the sentence that closes it ('"Attacks are war crimes. We will keep supporting
+    /// Ukraine," Scholz wrote.'): statements waiting for that speaker are kept by index.
+    fn collect(
+        &self,
+        text: &str,
+        date: Option<&str>,
+        mut no_stance: impl FnMut(&Step),
+    ) -> Vec<Statement> {
+        let mut out: Vec<Statement> = Vec::new();
+        let mut pending: Vec<usize> = Vec::new();
+        let mut prev: Option<(usize, bool)> = None; // (paragraph, ended inside a quote)
+        self.walk(text, date, |step| {
+            let v = step.v;
+            let paragraph = v.doc.sentences[v.sentence].paragraph;
+            let starts_quoted = v.len() > 0 && v.in_quote(0);
+            let ends_quoted = v.len() > 0 && v.in_quote(v.len() - 1);
+            let continues = starts_quoted && prev == Some((paragraph, true));
+            if !continues {
+                pending.clear();
+            } else if !ends_quoted {
+                if step.att.as_ref().is_some_and(|a| !a.actors.is_empty()) {
+                    let (speaker, actors) = step.speaker();
+                    for &i in &pending {
+                        if out[i].actors != actors {
+                            out[i].speaker = speaker.clone();
+                            out[i].actors = actors.clone();
+                        }
+                    }
+                }
+                pending.clear();
+            }
+            prev = Some((paragraph, ends_quoted));
+            match step.statement() {
+                Some(st) => {
+                    if starts_quoted && ends_quoted {
+                        pending.push(out.len());
+                    }
+                    out.push(st);
+                }
+                None => no_stance(&step),
+            }
+        });
+        out
+    }
+
     /// Runs the pipeline over `text` sentence by sentence, in order (attribution carries
     /// speakers forward), handing each sentence's stances and speaker to `f`.
-    fn walk(&self, text: &str, mut f: impl FnMut(Step)) {
+    fn walk(&self, text: &str, date: Option<&str>, mut f: impl FnMut(Step)) {
         let doc = Document::analyse(text);
         let chars = CharIndex::new(text);
-        let mut attributor = Attributor::new(&self.c, &self.index);
+        let mut attributor = Attributor::new(&self.c, &self.index).with_date(date);
         for (si, sentence) in doc.sentences.iter().enumerate() {
             let v = View::new(&doc, si, &self.c.vocab);
             let found = self.stances(&v);
@@ -579,6 +630,23 @@ pub struct Candidate {
 }
 
 impl Step<'_> {
+    /// The speaker mention and its actor codes, if the sentence has a speaker.
+    fn speaker(&self) -> (Option<Speaker>, Vec<String>) {
+        let Some(a) = &self.att else {
+            return (None, Vec::new());
+        };
+        let speaker = Speaker {
+            text: self.v.doc.text[a.span.0..a.span.1].to_string(),
+            span: self.chars.span(a.span.0, a.span.1),
+        };
+        let actors = a
+            .actors
+            .iter()
+            .map(|&i| self.rules.c.actors[i].code.clone())
+            .collect();
+        (Some(speaker), actors)
+    }
+
     /// The sentence as a [`Candidate`], if its speaker came with a cue and an actor.
     fn candidate(&self) -> Option<Candidate> {
         let att = self.att.as_ref()?;
@@ -608,20 +676,7 @@ impl Step<'_> {
         let text = v.doc.text;
         let sentence = &v.doc.sentences[v.sentence];
         let stances = self.found.iter().map(|f| rs.stance(v, f, chars)).collect();
-        let speaker = self.att.as_ref().map(|a| Speaker {
-            text: text[a.span.0..a.span.1].to_string(),
-            span: chars.span(a.span.0, a.span.1),
-        });
-        let actors = self
-            .att
-            .as_ref()
-            .map(|a| {
-                a.actors
-                    .iter()
-                    .map(|&i| rs.c.actors[i].code.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let (speaker, actors) = self.speaker();
         Some(Statement {
             span: chars.span(sentence.start, sentence.end),
             text: text[sentence.start..sentence.end].to_string(),

@@ -123,7 +123,9 @@ fn rule_name(r: &Rule) -> &'static str {
         | Rule::kind_stmt
         | Rule::cameo_stmt
         | Rule::alias_stmt
-        | Rule::person_stmt => "`kind`, `cameo`, `alias`, `person`, `note` or `}`",
+        | Rule::person_stmt
+        | Rule::person_dated_stmt => "`kind`, `cameo`, `alias`, `person`, `note` or `}`",
+        Rule::person_from | Rule::person_until => "`from \"YYYY-MM-DD\"` or `until \"YYYY-MM-DD\"`",
         Rule::string => "a quoted string",
         Rule::name => "a lower-case name",
         Rule::upper_name => "an upper-case name",
@@ -296,16 +298,20 @@ fn actor_def(pair: Pair<Rule>) -> ActorDef {
             Rule::kind_stmt => def.kind = inner.next().map(|p| text(&p)),
             Rule::cameo_stmt => def.cameo = inner.next().map(|p| string(p).node),
             Rule::alias_stmt => def.aliases.extend(inner.map(string)),
-            Rule::person_stmt => {
+            Rule::person_stmt | Rule::person_dated_stmt => {
                 let mut person = PersonDef {
                     names: Vec::new(),
                     role: None,
+                    from: None,
+                    until: None,
                 };
                 for p in inner {
                     match p.as_rule() {
                         Rule::person_role => {
                             person.role = p.into_inner().next().map(|s| string(s).node)
                         }
+                        Rule::person_from => person.from = p.into_inner().next().map(string),
+                        Rule::person_until => person.until = p.into_inner().next().map(string),
                         _ => person.names.push(string(p)),
                     }
                 }
