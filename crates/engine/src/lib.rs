@@ -28,7 +28,7 @@ pub use explain::{
 use attribution::{AliasIndex, Attributor};
 use compile::{Compiled, RuleKind};
 use demarche_core::{Article, CharIndex, Speaker, Stance, Statement};
-use matcher::{find_all, find_at, find_overlapping, overlaps, View};
+use matcher::{find_all, find_overlapping, overlaps, View};
 use std::path::Path;
 use text::Document;
 
@@ -390,15 +390,16 @@ impl RuleSet {
             let n = starts[i..].iter().take_while(|x| x.0 == ri).count();
             let group = &starts[i..i + n];
             i += n;
-            // The anchor prefilter: a rule with anchors needs one of them in the sentence.
-            if !self.may_match(ri, v) {
+            // The anchor prefilter: a pattern with anchors needs one of them in the sentence.
+            let rule = &self.c.rules[ri];
+            let live = rule.patterns.live(v);
+            if live == 0 {
                 continue;
             }
-            let rule = &self.c.rules[ri];
             let found = if group[0].1 == usize::MAX {
-                find_all(&rule.patterns, v)
+                rule.patterns.find_at(v, 0..v.len(), live)
             } else {
-                find_at(&rule.patterns, v, group.iter().map(|x| x.1))
+                rule.patterns.find_at(v, group.iter().map(|x| x.1), live)
             };
             for (s, e) in self.unguarded(ri, v, found, &mut label_guard_cache) {
                 for &label in &rule.labels {

@@ -365,24 +365,24 @@ fn mask(node: &Node, v: &View, pos: usize) -> Option<u128> {
     })
 }
 
+/// The end of the longest non-empty match of `node` starting at `pos`.
+fn longest_of(node: &Node, v: &View, pos: usize) -> Option<usize> {
+    match mask(node, v, pos) {
+        Some(m) => {
+            let m = m >> 1;
+            (m != 0).then(|| pos + 128 - m.leading_zeros() as usize)
+        }
+        None => {
+            let mut buf = Vec::new();
+            ends(node, v, pos, &mut buf);
+            buf.into_iter().filter(|&e| e > pos).max()
+        }
+    }
+}
+
 /// The longest non-empty match of any of `patterns` starting at `pos`.
 pub(crate) fn longest_at(patterns: &[Node], v: &View, pos: usize) -> Option<usize> {
-    let mut best: Option<usize> = None;
-    for p in patterns {
-        let end = match mask(p, v, pos) {
-            Some(m) => {
-                let m = m >> 1;
-                (m != 0).then(|| pos + 128 - m.leading_zeros() as usize)
-            }
-            None => {
-                let mut buf = Vec::new();
-                ends(p, v, pos, &mut buf);
-                buf.into_iter().filter(|&e| e > pos).max()
-            }
-        };
-        best = best.max(end);
-    }
-    best
+    patterns.iter().filter_map(|p| longest_of(p, v, pos)).max()
 }
 
 /// The tokens a non-empty match can start with: ids and prefix stems. `None` when a match
@@ -470,8 +470,10 @@ impl First {
 pub(crate) struct Patterns {
     /// As compiled: the structure lints and `explain` follow.
     nodes: Vec<Node>,
-    /// The same, [`optimise`]d for matching.
-    fast: Vec<Node>,
+    /// The same, [`optimise`]d for matching, each with its own first tokens (a pattern is
+    /// tried only at the starts it can match from) and its anchors (token ids of which every
+    /// match contains one, sorted; `None` when there are none).
+    fast: Vec<(Node, Option<First>, Option<Vec<u32>>)>,
     first: Option<First>,
 }
 
@@ -479,8 +481,63 @@ impl Patterns {
     /// Patterns of these nodes.
     pub fn new(nodes: Vec<Node>) -> Self {
         let first = First::of(&nodes);
-        let fast = nodes.iter().map(optimise).collect();
+        let fast = nodes.iter().map(Self::fast).collect();
         Patterns { nodes, fast, first }
+    }
+
+    /// The matching form of one pattern, with its first tokens and anchors.
+    fn fast(node: &Node) -> (Node, Option<First>, Option<Vec<u32>>) {
+        let anchors = node.required().map(|mut ids| {
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        });
+        (
+            optimise(node),
+            First::of(std::slice::from_ref(node)),
+            anchors,
+        )
+    }
+
+    /// The patterns that may match in the sentence (one of their anchors is in it, or they
+    /// have none), as bits by pattern index; patterns past the 64th always count as live.
+    pub fn live(&self, v: &View) -> u64 {
+        let mut live = 0u64;
+        for (i, (_, _, anchors)) in self.fast.iter().enumerate() {
+            if i >= 64 || anchors.as_ref().is_none_or(|a| v.contains_any(a)) {
+                live |= 1 << i.min(63);
+            }
+        }
+        live
+    }
+
+    /// Leftmost-longest, non-overlapping matches starting only at `starts` (in increasing
+    /// order), trying only the patterns `live` in the sentence ([`Patterns::live`]).
+    pub fn find_at(
+        &self,
+        v: &View,
+        starts: impl IntoIterator<Item = usize>,
+        live: u64,
+    ) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut next = 0;
+        for pos in starts {
+            if pos < next {
+                continue;
+            }
+            let end = (self.fast.iter().enumerate())
+                .filter(|(i, (_, first, _))| {
+                    live & (1 << (*i).min(63)) != 0
+                        && first.as_ref().is_none_or(|f| f.allows(v, pos))
+                })
+                .filter_map(|(_, (node, _, _))| longest_of(node, v, pos))
+                .max();
+            if let Some(end) = end {
+                out.push((pos, end));
+                next = end;
+            }
+        }
+        out
     }
 
     /// The first tokens of the patterns (`None`: any token may start a match).
@@ -495,7 +552,7 @@ impl Patterns {
 
     /// Adds a node (at compile time).
     pub fn push(&mut self, node: Node) {
-        self.fast.push(optimise(&node));
+        self.fast.push(Self::fast(&node));
         self.nodes.push(node);
         self.first = First::of(&self.nodes);
     }
@@ -511,15 +568,19 @@ impl std::ops::Deref for Patterns {
 /// Something to search for: compiled [`Patterns`], or plain nodes (their first tokens are
 /// then worked out per search).
 pub(crate) trait Search {
-    /// The alternatives, in the form used for matching.
-    fn matching(&self) -> &[Node];
+    /// The end of the longest non-empty match starting at visible token `pos`.
+    fn longest_at(&self, v: &View, pos: usize) -> Option<usize>;
     /// Calls `f` with the first tokens (`None`: any token may start a match).
     fn with_first<R>(&self, f: impl FnOnce(Option<&First>) -> R) -> R;
 }
 
 impl Search for Patterns {
-    fn matching(&self) -> &[Node] {
-        &self.fast
+    fn longest_at(&self, v: &View, pos: usize) -> Option<usize> {
+        self.fast
+            .iter()
+            .filter(|(_, first, _)| first.as_ref().is_none_or(|f| f.allows(v, pos)))
+            .filter_map(|(node, _, _)| longest_of(node, v, pos))
+            .max()
     }
     fn with_first<R>(&self, f: impl FnOnce(Option<&First>) -> R) -> R {
         f(self.first.as_ref())
@@ -527,8 +588,8 @@ impl Search for Patterns {
 }
 
 impl Search for [Node] {
-    fn matching(&self) -> &[Node] {
-        self
+    fn longest_at(&self, v: &View, pos: usize) -> Option<usize> {
+        longest_at(self, v, pos)
     }
     fn with_first<R>(&self, f: impl FnOnce(Option<&First>) -> R) -> R {
         f(First::of(self).as_ref())
@@ -548,37 +609,15 @@ fn for_starts<S: Search + ?Sized>(s: &S, v: &View, mut f: impl FnMut(usize) -> u
     })
 }
 
-/// Leftmost-longest, non-overlapping matches of `patterns` starting only at `starts` (in
-/// increasing order): the caller knows where a match may start.
-pub(crate) fn find_at<S: Search + ?Sized>(
-    patterns: &S,
-    v: &View,
-    starts: impl IntoIterator<Item = usize>,
-) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut next = 0;
-    for pos in starts {
-        if pos >= next {
-            if let Some(end) = longest_at(patterns.matching(), v, pos) {
-                out.push((pos, end));
-                next = end;
-            }
-        }
-    }
-    out
-}
-
 /// Leftmost-longest, non-overlapping matches of `patterns`, as visible-token ranges.
 pub(crate) fn find_all<S: Search + ?Sized>(patterns: &S, v: &View) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    for_starts(patterns, v, |pos| {
-        match longest_at(patterns.matching(), v, pos) {
-            Some(end) => {
-                out.push((pos, end));
-                end
-            }
-            None => pos,
+    for_starts(patterns, v, |pos| match patterns.longest_at(v, pos) {
+        Some(end) => {
+            out.push((pos, end));
+            end
         }
+        None => pos,
     });
     out
 }
@@ -587,7 +626,7 @@ pub(crate) fn find_all<S: Search + ?Sized>(patterns: &S, v: &View) -> Vec<(usize
 pub(crate) fn find_overlapping<S: Search + ?Sized>(patterns: &S, v: &View) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for_starts(patterns, v, |pos| {
-        if let Some(end) = longest_at(patterns.matching(), v, pos) {
+        if let Some(end) = patterns.longest_at(v, pos) {
             out.push((pos, end));
         }
         pos
