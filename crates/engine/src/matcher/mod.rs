@@ -195,8 +195,8 @@ pub(crate) struct View<'d> {
     pub ids: Vec<u32>,
     /// For each visible token, its index in `doc.tokens`.
     pub idx: Vec<usize>,
-    /// The distinct ids of `ids`, sorted, for the anchor prefilter.
-    present: Vec<u32>,
+    /// The ids of `ids` as a bit set over the vocabulary, for the anchor prefilter.
+    present: Vec<u64>,
     /// The sentence's index in `doc.sentences`.
     pub sentence: usize,
 }
@@ -214,9 +214,12 @@ impl<'d> View<'d> {
                 idx.push(i);
             }
         }
-        let mut present = ids.clone();
-        present.sort_unstable();
-        present.dedup();
+        let mut present = vec![0u64; vocab.words.len().div_ceil(64)];
+        for &id in &ids {
+            if id != UNKNOWN {
+                present[(id / 64) as usize] |= 1 << (id % 64);
+            }
+        }
         View {
             doc,
             ids,
@@ -228,7 +231,7 @@ impl<'d> View<'d> {
 
     /// True if any of `ids` occurs in the sentence.
     pub fn contains_any(&self, ids: &[u32]) -> bool {
-        ids.iter().any(|t| self.present.binary_search(t).is_ok())
+        ids.iter().any(|&t| has_bit(&self.present, t))
     }
 
     /// The number of visible tokens.
