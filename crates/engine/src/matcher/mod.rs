@@ -350,7 +350,13 @@ fn mask(node: &Node, v: &View, pos: usize) -> Option<u128> {
                 while rest != 0 {
                     let b = rest.trailing_zeros();
                     rest &= rest - 1;
-                    let m = mask(item, v, pos + b as usize)?;
+                    let p = pos + b as usize;
+                    // One-token items are tested here, without a call per position.
+                    let m = match item {
+                        Node::Tok(id) => u128::from(p < len && v.ids[p] == *id) << 1,
+                        Node::Set(bits) => u128::from(p < len && has_bit(bits, v.ids[p])) << 1,
+                        _ => mask(item, v, p)?,
+                    };
                     if m != 0 {
                         if m.leading_zeros() < b {
                             return None;
