@@ -103,8 +103,11 @@ jobs_arg() { if [[ $JOBS_FLAG == 1 ]]; then echo "--jobs $1"; fi; }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 if [[ $HAVE_RG == 1 ]]; then
-    # exit 1 (no match) is not expected on this corpus; measure keeps the code anyway
-    measure rg "$CORPUS" "$WORK/out-rg.txt" rg -i -F -c -f "$WORK/phrases.txt" "$CORPUS"
+    # `rg -c` counts matching lines: with one article per line it may move on to the next
+    # line at the first phrase of each, so it reads little of the text. The ratio is taken
+    # against `--count-matches`, which finds every phrase occurrence, as demarche must.
+    measure rg-c "$CORPUS" "$WORK/out-rg-c.txt" rg -i -F -c -f "$WORK/phrases.txt" "$CORPUS"
+    measure rg "$CORPUS" "$WORK/out-rg.txt" rg -i -F --count-matches -f "$WORK/phrases.txt" "$CORPUS"
 fi
 # shellcheck disable=SC2046 # $(jobs_arg N) is meant to split into two words
 measure demarche-j1 "$CORPUS" "$WORK/out-j1.jsonl" "$BIN" classify --format jsonl $(jobs_arg 1) "$CORPUS"
@@ -185,7 +188,7 @@ J1=$(rate demarche-j1)
 {
     echo "| target | measured | wanted | verdict |"
     echo "|---|---:|---|---|"
-    verdict "1 thread / ripgrep (MB/s)" "$(ratio "$J1" "$(rate rg)")" '>=' 0.06
+    verdict "1 thread / ripgrep --count-matches (MB/s)" "$(ratio "$J1" "$(rate rg)")" '>=' 0.06
     verdict "1 thread / spaCy PhraseMatcher (MB/s)" "$(ratio "$J1" "$(rate spacy-phrase)")" '>=' 4
     verdict "--jobs $JOBS2 / 1 thread (MB/s)" "$(ratio "$(rate "demarche-j$JOBS2")" "$J1")" '>=' 1.7
     verdict "${TIMES}x rules: time / default time" "$(ratio "$J1" "$(rate "demarche-x$TIMES-rules")")" '<=' 1.5
