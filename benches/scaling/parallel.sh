@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Shards a JSON Lines corpus with GNU parallel and runs `demarche classify --format jsonl` on
 # each shard, output in input order; then checks that every article came out once, in order.
-# See docs/scaling.md.
+# See docs/scaling.md. `--input-format jsonl`: an empty block must give no output line, where
+# `auto` reads empty stdin as one empty text article.
 #
 # Usage: benches/scaling/parallel.sh CORPUS.jsonl OUT.jsonl [JOBS] [BLOCK]
 #   JOBS   concurrent demarche processes (default: nproc)
@@ -26,14 +27,14 @@ pipepart)
     # --pipe-part -a FILE: each job reads its block of about BLOCK bytes straight from the
     # file, cut at line ends; the parent process does not copy the data. -k keeps input order.
     parallel --pipe-part -a "$corpus" --block "$block" -k -j "$jobs" "${halt[@]}" \
-        "$demarche" classify --format jsonl - >"$out" || status=$?
+        "$demarche" classify --format jsonl --input-format jsonl - >"$out" || status=$?
     ;;
 pipe)
     # --pipe cuts stdin into blocks of about BLOCK bytes at line ends (a record is one line)
     # and writes each block into a job's stdin itself, so it is slower than --pipe-part: use
     # it for streams. -k writes the blocks' outputs in input order.
     parallel --pipe --block "$block" -k -j "$jobs" "${halt[@]}" \
-        "$demarche" classify --format jsonl - <"$corpus" >"$out" || status=$?
+        "$demarche" classify --format jsonl --input-format jsonl - <"$corpus" >"$out" || status=$?
     ;;
 files)
     # Shards on disk: split by lines into JOBS files (no record is cut), one demarche per file,
@@ -42,9 +43,9 @@ files)
     trap 'rm -rf "$dir"' EXIT
     split -n "l/$jobs" -d -a 4 --additional-suffix=.jsonl "$corpus" "$dir/shard-"
     parallel -k -j "$jobs" "${halt[@]}" \
-        "$demarche" classify --format jsonl {} ::: "$dir"/shard-*.jsonl >"$out" || status=$?
+        "$demarche" classify --format jsonl --input-format jsonl {} ::: "$dir"/shard-*.jsonl >"$out" || status=$?
     ;;
-*) echo "MODE must be pipe or files" >&2; exit 2 ;;
+*) echo "MODE must be pipepart, pipe or files" >&2; exit 2 ;;
 esac
 # parallel's exit status: 0 all shards succeeded; 1-100 that many failed; 101 more than 100
 # failed; 255 other error. demarche gives 2 when an input record could not be read (its output

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """demarche as a Ray map step: ray.data reads the JSON Lines corpus as lines, map_batches
-pipes each batch of lines through one `demarche classify --format jsonl -` process, and the
-results are written back as JSON Lines, in input order.
+pipes each batch of lines through one `demarche classify --format jsonl --input-format jsonl -`
+process, and the results are written back as JSON Lines, in input order.
 
 Usage: ray_map.py CORPUS.jsonl OUT_DIR [--cpus 2] [--batch 500] [--demarche PATH]
 
@@ -23,7 +23,7 @@ def classify(batch, demarche):
     """One demarche process per batch: lines in, the same number of lines out, same order."""
     lines = list(batch["text"])
     proc = subprocess.run(
-        [demarche, "classify", "--format", "jsonl", "-"],
+        [demarche, "classify", "--format", "jsonl", "--input-format", "jsonl", "-"],
         input="\n".join(lines) + "\n", capture_output=True, text=True)
     # exit 2: some record could not be read; its output line has an "error" object. Any other
     # non-zero exit (rules, usage) is a failure of the whole batch: raise, and Ray retries it.

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """demarche as a Spark map step: RDD.pipe sends each partition's lines (JSON Lines articles)
-to one `demarche classify --format jsonl -` process and reads its output lines back.
+to one `demarche classify --format jsonl --input-format jsonl -` process and reads its output
+lines back. (`--input-format jsonl`: an empty partition must give no line, where `auto` would
+read empty stdin as one empty text article.)
 
 Usage: spark_pipe.py CORPUS.jsonl OUT_DIR [--master local[2]] [--partitions N] [--demarche PATH]
 
@@ -10,7 +12,9 @@ the image) and CORPUS / OUT_DIR are shared paths (HDFS, S3, ...). See docs/scali
 """
 
 import argparse
+import glob
 import json
+import os
 import shutil
 import time
 
@@ -37,15 +41,24 @@ def main():
     # One demarche process per partition. checkCode=True fails the task (and Spark retries it)
     # when demarche exits non-zero: exit 2 means a record could not be read, and its output line
     # carries an "error" object. Leave checkCode off to keep going and filter those lines.
-    results = articles.pipe(f"{args.demarche} classify --format jsonl -", checkCode=True)
+    # An absolute path: Spark's Python workers need not have the driver's PATH.
+    demarche = shutil.which(args.demarche) or args.demarche
+    command = f"{demarche} classify --format jsonl --input-format jsonl -"
+    results = articles.pipe(command, checkCode=True)
     results.saveAsTextFile(args.out_dir)
     seconds = time.perf_counter() - start
 
-    # Checks: one output line per input line, the same ids (order within each partition is kept;
-    # saveAsTextFile writes part-00000, part-00001, ... in partition order).
+    # Checks: one output line per input line, the same ids in the same order. Order within a
+    # partition is kept, and part-00000, part-00001, ... are the partitions in order; read them
+    # in sorted name order (a directory listing, Spark's own included, need not be sorted).
     ids_in = articles.map(lambda l: json.loads(l)["id"]).collect()
-    ids_out = sc.textFile(args.out_dir).map(lambda l: json.loads(l)["id"]).collect()
-    statements = sc.textFile(args.out_dir).map(lambda l: len(json.loads(l)["statements"])).sum()
+    ids_out, statements = [], 0
+    for part in sorted(glob.glob(os.path.join(args.out_dir, "part-*"))):
+        with open(part, encoding="utf-8") as f:
+            for line in f:
+                rec = json.loads(line)
+                ids_out.append(rec["id"])
+                statements += len(rec["statements"])
     print(json.dumps({
         "master": args.master,
         "partitions": articles.getNumPartitions(),
