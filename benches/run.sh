@@ -70,6 +70,7 @@ corpus() { # MB -> path of a cached corpus of that size and seed
 }
 head_mb() { # FILE MB -> the first whole lines of FILE holding at least MB MB
     local out="${1%.jsonl}.head${2}mb.jsonl"
+    if (($(stat -c %s "$1") <= $2 * 1000000)); then echo "$1"; return; fi
     [[ -s $out ]] || LC_ALL=C awk -v max="$(($2 * 1000000))" '{ s += length($0) + 1; print } s >= max { exit }' "$1" >"$out"
     echo "$out"
 }
@@ -101,6 +102,7 @@ measure() {
 }
 jobs_arg() { if [[ $JOBS_FLAG == 1 ]]; then echo "--jobs $1"; fi; }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 if [[ $HAVE_RG == 1 ]]; then
     # `rg -c` counts matching lines: with one article per line it may move on to the next
@@ -160,7 +162,7 @@ fi
 # ---- report --------------------------------------------------------------------------------
 {
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM"
-    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average before $LOAD_BEFORE, after $LOAD_AFTER"
+    echo "date: $STARTED to $(date -u '+%Y-%m-%d %H:%M UTC'); load average before $LOAD_BEFORE, after $LOAD_AFTER"
     echo "demarche: $("$BIN" --version), rules $("$BIN" rules --hash), tree $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); --jobs supported: $([[ $JOBS_FLAG == 1 ]] && echo yes || echo no)"
     echo "corpus: $CORPUS ($lines_in articles); phrases: $(wc -l <"$WORK/phrases.txt")"
     echo
