@@ -9,8 +9,7 @@
 #[macro_use]
 mod common;
 
-use common::{demarche, run, Output, TempDir};
-use demarche_core::{ArticleResult, Span};
+use common::{check_offsets, demarche, parse_jsonl, run, Output, TempDir};
 use std::io::Write;
 use std::process::Stdio;
 
@@ -270,48 +269,6 @@ fn closed_stdout_exits_0_quietly() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
-}
-
-fn parse_jsonl(stdout: &str) -> Vec<ArticleResult> {
-    stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
-        .collect()
-}
-
-/// Every span of the result slices `text` to its `text` field, and its char offsets count the
-/// chars before it; stance evidence lies inside its statement.
-fn check_offsets(text: &str, result: &ArticleResult) {
-    for st in &result.statements {
-        check_span(text, &st.span, &st.text);
-        for stance in &st.stances {
-            check_span(text, &stance.span, &stance.text);
-            assert!(
-                st.span.start <= stance.span.start && stance.span.end <= st.span.end,
-                "evidence {:?} outside its statement {:?}",
-                stance.text,
-                st.text
-            );
-        }
-        if let Some(speaker) = &st.speaker {
-            check_span(text, &speaker.span, &speaker.text);
-        }
-    }
-}
-
-fn check_span(text: &str, span: &Span, expected: &str) {
-    let slice = text.get(span.start..span.end);
-    assert_eq!(slice, Some(expected), "bytes {}..{}", span.start, span.end);
-    assert_eq!(
-        text[..span.start].chars().count(),
-        span.char_start,
-        "char_start of {expected:?}"
-    );
-    assert_eq!(
-        text[..span.end].chars().count(),
-        span.char_end,
-        "char_end of {expected:?}"
-    );
 }
 
 /// A small pack that compiles with one case of each lint (tests/fixtures/lint-pack).

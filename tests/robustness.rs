@@ -10,8 +10,8 @@
 #[macro_use]
 mod common;
 
-use common::{run, Output, TempDir};
-use demarche_core::{ArticleResult, Span};
+use common::{check_offsets, parse_jsonl, run, Output, TempDir};
+use demarche_core::ArticleResult;
 use insta_cmd::get_cargo_bin;
 use std::fs;
 use std::io::Write;
@@ -40,29 +40,7 @@ fn classify_at(dir: &std::path::Path, args: &[&str]) -> Command {
 
 /// The JSON Lines records of a run's stdout.
 fn records(out: &Output) -> Vec<ArticleResult> {
-    out.stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
-        .collect()
-}
-
-/// Every span of `result` slices `text` to its `text` field, with matching char offsets.
-fn check_offsets(text: &str, result: &ArticleResult) {
-    for st in &result.statements {
-        check_span(text, &st.span, &st.text);
-        for stance in &st.stances {
-            check_span(text, &stance.span, &stance.text);
-        }
-        if let Some(speaker) = &st.speaker {
-            check_span(text, &speaker.span, &speaker.text);
-        }
-    }
-}
-
-fn check_span(text: &str, span: &Span, expected: &str) {
-    assert_eq!(text.get(span.start..span.end), Some(expected));
-    assert_eq!(text[..span.start].chars().count(), span.char_start);
-    assert_eq!(text[..span.end].chars().count(), span.char_end);
+    parse_jsonl(&out.stdout)
 }
 
 /// `(id, error kind)` of every result.

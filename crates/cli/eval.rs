@@ -251,22 +251,16 @@ fn score_article(
         ids.dedup();
         ids
     };
-    for st in &g.statements {
-        let Some(span) = find(&g.text, &st.sentence) else {
-            r.missing_sentences
-                .push((g.id.clone(), st.sentence.clone()));
-            continue;
-        };
-        r.statements += 1;
+    // The predictions overlapping `span`, marked used, with their labels and actors.
+    let overlapping = |span: (usize, usize), used: &mut [bool]| {
         let hits: Vec<usize> = (0..spans.len())
             .filter(|&i| overlaps(spans[i], span))
             .collect();
-        let gold: BTreeSet<&String> = st.labels.iter().filter(|l| known(l)).collect();
-        let mut pred: BTreeSet<&String> = BTreeSet::new();
+        let mut labels: BTreeSet<&String> = BTreeSet::new();
         let mut actors: BTreeSet<&String> = BTreeSet::new();
         for &i in &hits {
             used[i] = true;
-            pred.extend(
+            labels.extend(
                 predicted[i]
                     .stances
                     .iter()
@@ -275,6 +269,17 @@ fn score_article(
             );
             actors.extend(predicted[i].actors.iter());
         }
+        (hits, labels, actors)
+    };
+    for st in &g.statements {
+        let Some(span) = find(&g.text, &st.sentence) else {
+            r.missing_sentences
+                .push((g.id.clone(), st.sentence.clone()));
+            continue;
+        };
+        r.statements += 1;
+        let (hits, pred, actors) = overlapping(span, &mut used);
+        let gold: BTreeSet<&String> = st.labels.iter().filter(|l| known(l)).collect();
         for &l in gold.union(&pred) {
             let c = counts.get_mut(l.as_str()).expect("known label");
             let right = match (gold.contains(l), pred.contains(l)) {
@@ -324,20 +329,7 @@ fn score_article(
             r.missing_sentences.push((g.id.clone(), sentence.clone()));
             continue;
         };
-        let hits: Vec<usize> = (0..spans.len())
-            .filter(|&i| overlaps(spans[i], span))
-            .collect();
-        let mut pred: BTreeSet<&String> = BTreeSet::new();
-        for &i in &hits {
-            used[i] = true;
-            pred.extend(
-                predicted[i]
-                    .stances
-                    .iter()
-                    .map(|s| &s.label)
-                    .filter(|l| known(l)),
-            );
-        }
+        let (hits, pred, _) = overlapping(span, &mut used);
         if negative {
             r.negatives += 1;
             r.negatives_labelled += usize::from(!pred.is_empty());

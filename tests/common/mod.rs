@@ -2,6 +2,7 @@
 //! snapshots with the provenance (rule-pack hash, version) filtered out.
 #![allow(dead_code, unused_macros)] // each test crate uses its own part of this module
 
+use demarche_core::{ArticleResult, Span};
 use insta_cmd::get_cargo_bin;
 use std::fs;
 use std::io::Write;
@@ -116,4 +117,48 @@ pub fn run(cmd: &mut Command, stdin: impl Into<Vec<u8>>) -> Output {
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
     }
+}
+
+/// The JSON Lines records of a run's stdout.
+pub fn parse_jsonl(stdout: &str) -> Vec<ArticleResult> {
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect()
+}
+
+/// Every span of the result slices `text` to its `text` field, and its char offsets count the
+/// chars before it; stance evidence lies inside its statement.
+pub fn check_offsets(text: &str, result: &ArticleResult) {
+    for st in &result.statements {
+        check_span(text, &st.span, &st.text);
+        for stance in &st.stances {
+            check_span(text, &stance.span, &stance.text);
+            assert!(
+                st.span.start <= stance.span.start && stance.span.end <= st.span.end,
+                "evidence {:?} outside its statement {:?}",
+                stance.text,
+                st.text
+            );
+        }
+        if let Some(speaker) = &st.speaker {
+            check_span(text, &speaker.span, &speaker.text);
+        }
+    }
+}
+
+/// `span` slices `text` to `expected`, and its char offsets count the chars before it.
+pub fn check_span(text: &str, span: &Span, expected: &str) {
+    let slice = text.get(span.start..span.end);
+    assert_eq!(slice, Some(expected), "bytes {}..{}", span.start, span.end);
+    assert_eq!(
+        text[..span.start].chars().count(),
+        span.char_start,
+        "char_start of {expected:?}"
+    );
+    assert_eq!(
+        text[..span.end].chars().count(),
+        span.char_end,
+        "char_end of {expected:?}"
+    );
 }

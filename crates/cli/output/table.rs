@@ -8,7 +8,7 @@
 //! each label has its own colour and rule ids are dim. Like `text`, the layout is for people
 //! and may change.
 
-use super::text::{one_line, plural, LineCounter};
+use super::text::{one_line, write_totals, LineCounter};
 use super::Sink;
 use demarche_core::ArticleResult;
 use std::io::{self, Write};
@@ -151,19 +151,7 @@ impl<W: Write> Sink for TableSink<W> {
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        if self.articles > 0 {
-            writeln!(self.out)?;
-        }
-        let mut summary = format!(
-            "{}, {}",
-            plural(self.articles, "article"),
-            plural(self.statements, "statement")
-        );
-        if self.errors > 0 {
-            summary.push_str(&format!(", {}", plural(self.errors, "error")));
-        }
-        writeln!(self.out, "{summary}")?;
-        self.out.flush()
+        write_totals(&mut self.out, self.articles, self.statements, self.errors)
     }
 }
 

@@ -68,19 +68,7 @@ impl<W: Write> Sink for TextSink<W> {
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        if self.articles > 0 {
-            writeln!(self.out)?;
-        }
-        let mut summary = format!(
-            "{}, {}",
-            plural(self.articles, "article"),
-            plural(self.statements, "statement")
-        );
-        if self.errors > 0 {
-            summary.push_str(&format!(", {}", plural(self.errors, "error")));
-        }
-        writeln!(self.out, "{summary}")?;
-        self.out.flush()
+        write_totals(&mut self.out, self.articles, self.statements, self.errors)
     }
 }
 
@@ -136,6 +124,29 @@ pub(super) fn one_line(s: &str) -> String {
 }
 
 /// `1 article`, `2 articles`.
+/// The closing line of the text and table reports: `N articles, M statements[, K errors]`,
+/// after a blank line when anything came before; then a flush.
+pub(super) fn write_totals(
+    out: &mut impl Write,
+    articles: usize,
+    statements: usize,
+    errors: usize,
+) -> io::Result<()> {
+    if articles > 0 {
+        writeln!(out)?;
+    }
+    let mut summary = format!(
+        "{}, {}",
+        plural(articles, "article"),
+        plural(statements, "statement")
+    );
+    if errors > 0 {
+        summary.push_str(&format!(", {}", plural(errors, "error")));
+    }
+    writeln!(out, "{summary}")?;
+    out.flush()
+}
+
 pub(super) fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("{n} {noun}")
