@@ -63,7 +63,21 @@ fn write_human(
         counts.push(plural(errors, "error"));
     }
     if warnings > 0 {
-        counts.push(plural(warnings, "warning"));
+        // By lint, most frequent first, so a long run ends with what to read or --allow.
+        let mut by_lint: Vec<(usize, &str)> = Vec::new();
+        for code in shown.iter().filter_map(|d| d.code) {
+            match by_lint.iter_mut().find(|(_, c)| *c == code) {
+                Some((n, _)) => *n += 1,
+                None => by_lint.push((1, code)),
+            }
+        }
+        by_lint.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        let parts: Vec<String> = by_lint.iter().map(|(n, c)| format!("{n} {c}")).collect();
+        counts.push(format!(
+            "{} ({})",
+            plural(warnings, "warning"),
+            parts.join(", ")
+        ));
     }
     match &report.rules {
         Some(rules) => {
