@@ -376,30 +376,40 @@ impl RuleSet {
             vec![None; self.c.labels.len()];
         // Where each rule may start, from one pass over the sentence's token ids; rules that
         // may start anywhere are scanned in full (`usize::MAX`). In pack order, then position.
-        let mut starts: Vec<(usize, usize)> = Vec::new();
+        // Each (rule, start) pair is packed in one u64, rule above, so that sorting them puts
+        // them in pack order, then position; `u32::MAX` as the position means "scan all".
+        let mut starts: Vec<u64> = Vec::new();
         for (p, &id) in v.ids.iter().enumerate() {
             if let Some(rules) = self.by_first.get(id as usize) {
-                starts.extend(rules.iter().map(|&r| (r as usize, p)));
+                starts.extend(rules.iter().map(|&r| (u64::from(r) << 32) | p as u64));
             }
         }
-        starts.extend(self.scanned.iter().map(|&r| (r, usize::MAX)));
+        starts.extend(
+            self.scanned
+                .iter()
+                .map(|&r| ((r as u64) << 32) | u64::from(u32::MAX)),
+        );
         starts.sort_unstable();
         let mut i = 0;
         while i < starts.len() {
-            let ri = starts[i].0;
-            let n = starts[i..].iter().take_while(|x| x.0 == ri).count();
+            let ri = (starts[i] >> 32) as usize;
+            let n = starts[i..]
+                .iter()
+                .take_while(|x| (*x >> 32) as usize == ri)
+                .count();
             let group = &starts[i..i + n];
             i += n;
+            let at = |x: &u64| (*x & u64::from(u32::MAX)) as usize;
             // The anchor prefilter: a pattern with anchors needs one of them in the sentence.
             let rule = &self.c.rules[ri];
             let live = rule.patterns.live(v);
             if live == 0 {
                 continue;
             }
-            let found = if group[0].1 == usize::MAX {
+            let found = if at(&group[0]) == u32::MAX as usize {
                 rule.patterns.find_at(v, 0..v.len(), live)
             } else {
-                rule.patterns.find_at(v, group.iter().map(|x| x.1), live)
+                rule.patterns.find_at(v, group.iter().map(at), live)
             };
             for (s, e) in self.unguarded(ri, v, found, &mut label_guard_cache) {
                 for &label in &rule.labels {
