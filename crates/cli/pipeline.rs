@@ -12,7 +12,7 @@
 //! `emit` fails (a closed stdout, `--strict`), every thread stops.
 
 use crate::input::{for_each_item, InputOptions, Item};
-use demarche_core::{Article, ArticleResult};
+use demarche_core::{Article, ArticleError, ArticleResult};
 use demarche_engine::{Candidate, RuleSet};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -40,8 +40,28 @@ pub enum Done {
     Failed(ArticleResult),
 }
 
-/// Classifies one item.
+/// Classifies one item. Should the engine panic on an article (a bug), the article gets an
+/// `internal` error record instead: the other articles, and the order, are kept.
 fn process(rules: &RuleSet, item: Item, coverage: bool) -> Done {
+    let id = match &item {
+        Item::Article(article, _) => article.id.clone(),
+        Item::Failed(result) => result.id.clone(),
+    };
+    let run = std::panic::AssertUnwindSafe(|| classify(rules, item, coverage));
+    std::panic::catch_unwind(run).unwrap_or_else(|_| {
+        let error = ArticleError {
+            kind: "internal".to_string(),
+            message: format!(
+                "{id}: internal error while classifying this article; please report it"
+            ),
+            line: None,
+        };
+        Done::Failed(ArticleResult::failed(id, error))
+    })
+}
+
+/// Classifies one item (see [`process`]).
+fn classify(rules: &RuleSet, item: Item, coverage: bool) -> Done {
     match item {
         Item::Article(article, warnings) => {
             let (statements, candidates) = if coverage {
