@@ -17,22 +17,36 @@ use super::{SentenceInfo, Token, TokenKind};
 pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
     let end = floor_boundary(text, end.min(text.len()));
     let start = floor_boundary(text, start.min(end));
-    let chars: Vec<(usize, char)> = text[start..end]
-        .char_indices()
-        .map(|(i, c)| (start + i, c))
-        .collect();
-    let mut tokenizer = Tokenizer {
-        text,
-        chars: &chars,
-        end,
-        first: out.len(),
-        out,
-        join: false,
-    };
-    let mut i = 0;
-    while i < chars.len() {
-        i = tokenizer.step(i).max(i + 1);
+    // The characters with their offsets, in a buffer kept per thread: tokenising sentence
+    // after sentence then allocates nothing.
+    thread_local! {
+        static CHARS: std::cell::RefCell<Vec<(usize, char)>> = const {
+            std::cell::RefCell::new(Vec::new())
+        };
     }
+    CHARS.with(|buf| {
+        // A nested call (none today) would find the buffer taken: it gets its own.
+        let mut own = Vec::new();
+        let mut guard = buf.try_borrow_mut();
+        let chars = match guard.as_deref_mut() {
+            Ok(shared) => shared,
+            Err(_) => &mut own,
+        };
+        chars.clear();
+        chars.extend(text[start..end].char_indices().map(|(i, c)| (start + i, c)));
+        let mut tokenizer = Tokenizer {
+            text,
+            chars,
+            end,
+            first: out.len(),
+            out,
+            join: false,
+        };
+        let mut i = 0;
+        while i < tokenizer.chars.len() {
+            i = tokenizer.step(i).max(i + 1);
+        }
+    });
 }
 
 /// The folded forms of the tokens of a rule phrase, by the same rules as [`tokenize`]
