@@ -26,26 +26,37 @@ pub struct Record<'a> {
 }
 
 /// Writes one JSON object per article, one per line.
-pub struct JsonlSink<'m, W> {
+///
+/// Each line is the [`Record`] of the article, built in a buffer and written at once: the
+/// result is serialised as a plain struct and the provenance, the same on every line, is
+/// appended as text (`#[serde(flatten)]` would go through serde's slower map path).
+pub struct JsonlSink<W> {
     out: W,
-    meta: &'m Meta<'m>,
+    /// `,"demarche":{...}}` and the line end.
+    tail: Vec<u8>,
+    buf: Vec<u8>,
 }
 
-impl<'m, W: Write> JsonlSink<'m, W> {
+impl<W: Write> JsonlSink<W> {
     /// A sink writing to `out`.
-    pub fn new(out: W, meta: &'m Meta<'m>) -> Self {
-        JsonlSink { out, meta }
+    pub fn new(out: W, meta: &Meta<'_>) -> Self {
+        let provenance = serde_json::to_string(&meta.provenance).unwrap_or_default();
+        JsonlSink {
+            out,
+            tail: format!(",\"demarche\":{provenance}}}\n").into_bytes(),
+            buf: Vec::new(),
+        }
     }
 }
 
-impl<W: Write> Sink for JsonlSink<'_, W> {
+impl<W: Write> Sink for JsonlSink<W> {
     fn article(&mut self, _text: Option<&str>, result: &ArticleResult) -> io::Result<()> {
-        let record = Record {
-            result,
-            demarche: &self.meta.provenance,
-        };
-        serde_json::to_writer(&mut self.out, &record)?;
-        self.out.write_all(b"\n")
+        self.buf.clear();
+        serde_json::to_writer(&mut self.buf, result)?;
+        // The object's closing brace gives way to the provenance field and a new one.
+        self.buf.pop();
+        self.buf.extend_from_slice(&self.tail);
+        self.out.write_all(&self.buf)
     }
 
     fn finish(&mut self) -> io::Result<()> {
