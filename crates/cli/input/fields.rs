@@ -90,10 +90,10 @@ impl Origin<'_> {
     }
 }
 
-/// How many ids of one input are remembered to find duplicates: about 32 MB at most, so that
-/// memory stays flat however many records an input has. Later records are still checked
-/// against the remembered ones.
-const MAX_TRACKED_IDS: usize = 1 << 20;
+/// How many ids of one input are remembered to find duplicates: about 8 MB at most, so that
+/// peak memory stays well under 64 MiB however many records an input has (issue 5). Later
+/// records are still checked against the remembered ones.
+const MAX_TRACKED_IDS: usize = 1 << 18;
 
 /// The ids seen so far in one input, as 64-bit hashes with the line of first use, so that
 /// memory grows by a few bytes per record whatever the ids' length, up to
