@@ -349,17 +349,19 @@ fn eval_scores_gold_against_a_baseline() {
 
 #[test]
 fn eval_fail_under_and_bad_gold_records() {
-    let fails = run(
-        demarche()
-            .args([
-                "eval",
-                "--rules",
-                LINT_PACK,
-                "tests/fixtures/eval/gold.jsonl",
-            ])
-            .args(["--fail-under", "0.81"]),
-        "",
-    );
+    let eval_under = |threshold: &str| {
+        let gold = "tests/fixtures/eval/gold.jsonl";
+        let args = [
+            "eval",
+            "--rules",
+            LINT_PACK,
+            gold,
+            "--fail-under",
+            threshold,
+        ];
+        run(demarche().args(args), "")
+    };
+    let fails = eval_under("0.81");
     assert_eq!(fails.code, Some(1));
     assert!(
         fails
@@ -368,17 +370,7 @@ fn eval_fail_under_and_bad_gold_records() {
         "{}",
         fails.stderr
     );
-    let passes = run(
-        demarche()
-            .args([
-                "eval",
-                "--rules",
-                LINT_PACK,
-                "tests/fixtures/eval/gold.jsonl",
-            ])
-            .args(["--fail-under", "0.8"]),
-        "",
-    );
+    let passes = eval_under("0.8");
     assert_eq!(passes.code, Some(0));
     snapshot!(
         "cli_eval_bad_gold",

@@ -292,16 +292,10 @@ fn ends(node: &Node, v: &View, pos: usize, out: &mut Vec<usize>) {
         Node::Seq(items) => {
             let mut cur = vec![pos];
             for item in items {
-                let mut next = Vec::new();
-                for &p in &cur {
-                    ends(item, v, p, &mut next);
-                }
-                next.sort_unstable();
-                next.dedup();
-                if next.is_empty() {
+                cur = step(item, v, &cur);
+                if cur.is_empty() {
                     return;
                 }
-                cur = next;
             }
             out.extend(cur);
         }
@@ -372,6 +366,18 @@ fn mask(node: &Node, v: &View, pos: usize) -> Option<u128> {
             cur
         }
     })
+}
+
+/// The ends, sorted and without repeats, of the matches of `item` starting at any of `from`:
+/// one step of a sequence.
+fn step(item: &Node, v: &View, from: &[usize]) -> Vec<usize> {
+    let mut next = Vec::new();
+    for &p in from {
+        ends(item, v, p, &mut next);
+    }
+    next.sort_unstable();
+    next.dedup();
+    next
 }
 
 /// The end of the longest non-empty match of `node` starting at `pos`.
@@ -651,12 +657,7 @@ pub(crate) fn progress(items: &[Node], v: &View) -> (usize, Option<(usize, usize
     for start in 0..v.len() {
         let mut cur = vec![start];
         for (k, item) in items.iter().enumerate() {
-            let mut next = Vec::new();
-            for &p in &cur {
-                ends(item, v, p, &mut next);
-            }
-            next.sort_unstable();
-            next.dedup();
+            let next = step(item, v, &cur);
             if next.is_empty() {
                 break;
             }
