@@ -571,7 +571,9 @@ fn gap_chain(node: &Node) -> usize {
         Node::Tok(_) | Node::Set(_) | Node::Prefix(_) => 0,
         Node::Gap(..) => 1,
         Node::Opt(inner) => gap_chain(inner),
-        Node::Alt(items) => items.iter().map(gap_chain).max().unwrap_or(0),
+        Node::Alt(items) | Node::Dispatch(_, items) => {
+            items.iter().map(gap_chain).max().unwrap_or(0)
+        }
         Node::Seq(items) => items.iter().map(gap_chain).sum(),
     }
 }

@@ -64,6 +64,10 @@ pub(crate) enum Node {
     /// Any one of these token ids, as a bit set (bit `id` of word `id / 64`). Made only by
     /// [`Patterns`] from alternatives of single tokens, for matching; rules never contain it.
     Set(Vec<u64>),
+    /// Alternatives that each start with a known token: the sorted first tokens, and for each
+    /// what must follow it. Made only by [`Patterns`], like [`Node::Set`]: one binary search
+    /// instead of trying each alternative.
+    Dispatch(Vec<u32>, Vec<Node>),
 }
 
 /// True if bit `id` is set in `bits`.
@@ -95,6 +99,59 @@ fn bit_ids(bits: &[u64]) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
+/// True for a sequence of two or more items that starts with a known token.
+fn keyed(node: &Node) -> bool {
+    matches!(node, Node::Seq(items) if items.len() >= 2
+        && matches!(items[0], Node::Tok(id) if id != UNKNOWN))
+}
+
+/// Groups the alternatives that are sequences starting with a token into one
+/// [`Node::Dispatch`] (when at least four are), keeping the others as they are.
+fn dispatch(alternatives: Vec<Node>) -> Vec<Node> {
+    if alternatives.iter().filter(|n| keyed(n)).count() < 4 {
+        return alternatives;
+    }
+    let mut pairs: Vec<(u32, Node)> = Vec::new();
+    let mut others = Vec::new();
+    for alt in alternatives {
+        match alt {
+            Node::Seq(mut items) if items.len() >= 2 => match items[0] {
+                Node::Tok(id) if id != UNKNOWN => {
+                    items.remove(0);
+                    let rest = if items.len() == 1 {
+                        items.remove(0)
+                    } else {
+                        Node::Seq(items)
+                    };
+                    pairs.push((id, rest));
+                }
+                _ => others.push(Node::Seq(items)),
+            },
+            other => others.push(other),
+        }
+    }
+    pairs.sort_by_key(|(id, _)| *id);
+    let mut keys: Vec<u32> = Vec::new();
+    let mut rests: Vec<Node> = Vec::new();
+    for (id, rest) in pairs {
+        if keys.last() == Some(&id) {
+            let last = rests.pop().unwrap_or(Node::Alt(Vec::new()));
+            rests.push(match last {
+                Node::Alt(mut alts) => {
+                    alts.push(rest);
+                    Node::Alt(alts)
+                }
+                one => Node::Alt(vec![one, rest]),
+            });
+        } else {
+            keys.push(id);
+            rests.push(rest);
+        }
+    }
+    others.insert(0, Node::Dispatch(keys, rests));
+    others
+}
+
 /// The matching form of `node`: alternatives of single tokens become one [`Node::Set`], so
 /// that a lemma's forms or a word list cost one bit test instead of a call each, and nested
 /// alternatives are flattened.
@@ -123,6 +180,7 @@ fn optimise(node: &Node) -> Node {
                 }
             }
             others.reverse();
+            let mut others = dispatch(others);
             if !bits.is_empty() {
                 others.insert(0, Node::Set(bits));
             }
@@ -143,6 +201,7 @@ impl Node {
         match self {
             Node::Tok(id) => Some(vec![*id]),
             Node::Set(bits) => Some(bit_ids(bits).collect()),
+            Node::Dispatch(keys, _) => Some(keys.clone()),
             Node::Prefix(_) | Node::Opt(_) | Node::Gap(..) => None,
             Node::Seq(items) => items.iter().filter_map(Node::required).min_by_key(Vec::len),
             Node::Alt(items) => {
@@ -160,6 +219,7 @@ impl Node {
         match self {
             Node::Tok(id) => Some(vec![vec![*id]]),
             Node::Set(bits) => Some(bit_ids(bits).map(|id| vec![id]).collect()),
+            Node::Dispatch(..) => None,
             Node::Alt(items) => {
                 let mut all = Vec::new();
                 for i in items {
@@ -271,6 +331,11 @@ fn ends(node: &Node, v: &View, pos: usize, out: &mut Vec<usize>) {
                 out.push(pos + 1);
             }
         }
+        Node::Dispatch(keys, rests) => {
+            if let Some(Ok(i)) = v.ids.get(pos).map(|id| keys.binary_search(id)) {
+                ends(&rests[i], v, pos + 1, out);
+            }
+        }
         Node::Prefix(stem) => {
             if pos < v.len() && v.folded(pos).starts_with(stem.as_str()) {
                 out.push(pos + 1);
@@ -310,6 +375,16 @@ fn mask(node: &Node, v: &View, pos: usize) -> Option<u128> {
     Some(match node {
         Node::Tok(id) => u128::from(pos < len && v.ids[pos] == *id) << 1,
         Node::Set(bits) => u128::from(pos < len && has_bit(bits, v.ids[pos])) << 1,
+        Node::Dispatch(keys, rests) => {
+            let Some(Ok(i)) = v.ids.get(pos).map(|id| keys.binary_search(id)) else {
+                return Some(0);
+            };
+            let m = mask(&rests[i], v, pos + 1)?;
+            if m.leading_zeros() == 0 {
+                return None;
+            }
+            m << 1
+        }
         Node::Prefix(stem) => {
             u128::from(pos < len && v.folded(pos).starts_with(stem.as_str())) << 1
         }
@@ -431,6 +506,10 @@ impl First {
             }
             Node::Set(bits) => {
                 bit_ids(bits).for_each(|id| set_bit(&mut self.ids, id));
+                Some(false)
+            }
+            Node::Dispatch(keys, _) => {
+                keys.iter().for_each(|&id| set_bit(&mut self.ids, id));
                 Some(false)
             }
             Node::Prefix(stem) => {
