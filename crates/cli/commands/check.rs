@@ -6,6 +6,7 @@
 //! fired, 0 otherwise.
 
 use crate::args::{CheckArgs, DiagnosticFormat};
+use crate::output::text::plural;
 use anyhow::Context;
 use demarche_engine::{check_sources, embedded_sources, read_sources, CheckReport, Diagnostic};
 use std::io::{self, BufWriter, Write};
@@ -172,15 +173,6 @@ fn escape_data(s: &str) -> String {
 /// Escapes a workflow-command property value.
 fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// `1 error`, `2 errors`.
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("{n} {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 #[cfg(test)]

@@ -147,7 +147,7 @@ pub(super) fn write_totals(
     out.flush()
 }
 
-pub(super) fn plural(n: usize, noun: &str) -> String {
+pub(crate) fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("{n} {noun}")
     } else {
