@@ -168,10 +168,7 @@ impl RuleSet {
             let f = &self.files[rule.origin.0];
             f.source[span.0..span.1].to_string()
         };
-        let def = match self.files[rule.origin.0].items.get(rule.origin.1) {
-            Some(Item::Rule(d) | Item::Guard(d)) => Some(d),
-            _ => None,
-        };
+        let def = self.rule_def(ri);
         let found = match rule.kind {
             RuleKind::Guard => find_overlapping(&rule.patterns, v),
             RuleKind::Stance => find_all(&rule.patterns, v),
@@ -225,12 +222,21 @@ impl RuleSet {
         }
     }
 
+    /// The AST of compiled rule or guard `ri`, for lints and explanations that point into it.
+    pub(crate) fn rule_def(&self, ri: usize) -> Option<&crate::ast::RuleDef> {
+        let (f, i) = self.c.rules[ri].origin;
+        match self.files.get(f)?.items.get(i)? {
+            Item::Rule(d) | Item::Guard(d) => Some(d),
+            _ => None,
+        }
+    }
+
     /// `unless PATTERN` or `guard ID`: what blocks match `m` of stance rule `ri`, if anything.
     pub(crate) fn blocker_name(&self, ri: usize, v: &View, m: (usize, usize)) -> Option<String> {
         let rule = &self.c.rules[ri];
         Some(match self.blocker(ri, v, m)? {
-            Blocker::Unless(k) => match self.files[rule.origin.0].items.get(rule.origin.1) {
-                Some(Item::Rule(d)) if k < d.guards.len() => {
+            Blocker::Unless(k) => match self.rule_def(ri) {
+                Some(d) if k < d.guards.len() => {
                     let span = d.guards[k].span;
                     format!(
                         "unless {}",

@@ -10,7 +10,7 @@
 //! The lints found while compiling (`duplicate-id`, `alias-conflict`, `duplicate-alternative`,
 //! `wide-gap`, `unused-lexicon`) live in [`crate::compile`].
 
-use crate::ast::{Item, Pattern, RuleDef, Spanned, SrcSpan};
+use crate::ast::{Pattern, Spanned, SrcSpan};
 use crate::compile::RuleKind;
 use crate::error::Diagnostic;
 use crate::matcher::{find_all, find_overlapping, overlaps, Node, View};
@@ -32,7 +32,7 @@ pub(crate) fn example_lints(rs: &RuleSet) -> Vec<Diagnostic> {
             .collect();
     let mut out = Vec::new();
     for (ri, rule) in rs.c.rules.iter().enumerate() {
-        let Some(def) = rule_def(rs, ri) else {
+        let Some(def) = rs.rule_def(ri) else {
             continue;
         };
         let at = |span: SrcSpan, code: &'static str, msg: String, help: &str| {
@@ -114,15 +114,6 @@ pub(crate) fn example_lints(rs: &RuleSet) -> Vec<Diagnostic> {
     }
     out.extend(shadowed(rs, &docs));
     out
-}
-
-/// The AST of compiled rule `ri`.
-fn rule_def(rs: &RuleSet, ri: usize) -> Option<&RuleDef> {
-    let (f, i) = rs.c.rules[ri].origin;
-    match rs.files.get(f)?.items.get(i)? {
-        Item::Rule(d) | Item::Guard(d) => Some(d),
-        _ => None,
-    }
 }
 
 /// The sentence views of an example document.
@@ -240,7 +231,7 @@ fn shadowed(rs: &RuleSet, docs: &[Vec<Document>]) -> Vec<Diagnostic> {
             }
             // Two rules that cover each other are reported once, on the later one.
             if covers(b, a) && !(a < b && covers(a, b)) {
-                let Some(def) = rule_def(rs, a) else { continue };
+                let Some(def) = rs.rule_def(a) else { continue };
                 let f = &rs.files[rules[a].origin.0];
                 out.push(
                     Diagnostic::at(
