@@ -97,11 +97,11 @@ fn write_sentence(out: &mut impl Write, n: usize, s: &SentenceTrace) -> io::Resu
         writeln!(out, "{}", line.trim_end())?;
     }
     writeln!(out)?;
-    let tried = s.rules.iter().filter(|r| !r.guard).count();
-    let guards = s.rules.len() - tried;
+    let touched = s.rules.iter().filter(|r| !r.guard).count();
+    let guards = s.rules.len() - touched;
     writeln!(
         out,
-        "rules: {tried} tried, {guards} guard(s) checked, {} skipped by the anchor prefilter",
+        "rules: {touched} touched, {guards} guard(s) checked, {} untouched (the sentence has none of the words they need)",
         s.skipped
     )?;
     // Guards that matched, then rules that matched, then those that got furthest.

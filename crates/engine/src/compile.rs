@@ -62,8 +62,6 @@ pub(crate) struct CompiledRule {
     pub labels: Vec<usize>,
     pub patterns: Patterns,
     pub guards: Patterns,
-    /// Token ids of which any match must contain one; `None` when the rule must always be tried.
-    pub anchors: Option<Vec<u32>>,
     pub examples: Vec<Example>,
     pub path: String,
     /// Where the rule is defined: file index and item index in that file's AST.
@@ -438,7 +436,6 @@ fn compile_rule(
     }
     let patterns: Vec<Node> = def.matches.iter().map(|p| compile_top(cx, fi, p)).collect();
     let guards = def.guards.iter().map(|p| compile_top(cx, fi, p)).collect();
-    let anchors = anchors_of(&patterns);
     let mut examples = Vec::new();
     let all = (def.expects.iter().map(|e| (e, true, false)))
         .chain(def.rejects.iter().map(|e| (e, false, false)))
@@ -488,7 +485,6 @@ fn compile_rule(
         labels,
         patterns: Patterns::new(patterns),
         guards: Patterns::new(guards),
-        anchors,
         examples,
         path,
         origin,
@@ -568,7 +564,7 @@ fn over_limit(cx: &mut Ctx, fi: usize, span: (usize, usize), message: String, he
 /// The most gaps one match of `node` can pass in a row.
 fn gap_chain(node: &Node) -> usize {
     match node {
-        Node::Tok(_) | Node::Set(_) | Node::Prefix(_) => 0,
+        Node::Tok(_) | Node::Set(_) | Node::Prefix(..) => 0,
         Node::Gap(..) => 1,
         Node::Opt(inner) => gap_chain(inner),
         Node::Alt(items) | Node::Dispatch(_, items) => {
@@ -620,7 +616,11 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, nest: usize) -
             }
             node
         }
-        Pattern::Prefix(stem) => Node::Prefix(crate::text::fold(stem)),
+        Pattern::Prefix(stem) => {
+            let stem = crate::text::fold(stem);
+            let id = cx.out.vocab.stem(&stem);
+            Node::Prefix(stem, id)
+        }
         Pattern::Lemma(words) => {
             let mut alts = Vec::new();
             for w in words {
@@ -760,17 +760,6 @@ fn phrase_node(vocab: &mut Vocab, phrase: &str) -> Node {
     } else {
         Node::Seq(nodes)
     }
-}
-
-/// Token ids of which every match of some pattern must contain one.
-fn anchors_of(patterns: &[Node]) -> Option<Vec<u32>> {
-    let mut all = Vec::new();
-    for p in patterns {
-        all.extend(p.required()?);
-    }
-    all.sort_unstable();
-    all.dedup();
-    Some(all)
 }
 
 fn compile_actor(cx: &mut Ctx, fi: usize, def: &ActorDef, seen: &mut HashMap<String, String>) {

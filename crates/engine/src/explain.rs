@@ -26,10 +26,12 @@ pub struct SentenceTrace {
     pub start: usize,
     /// The tokens the rules see (quote marks included, flagged).
     pub tokens: Vec<TokenTrace>,
-    /// How many stance rules and guards the anchor prefilter skipped (none of their anchor
-    /// words is in the sentence).
+    /// How many stance rules and guards the sentence does not touch: it has none of the
+    /// words any of their patterns needs, so the prefilter never tries them.
     pub skipped: usize,
-    /// The rules and guards the prefilter let through, in pack order.
+    /// The rules and guards the sentence touches (it has a word one of their patterns needs),
+    /// in pack order, with how far each got: also those the prefilter skips because another
+    /// needed word is missing.
     pub rules: Vec<RuleTrace>,
     /// The statement, if a stance survived.
     pub statement: Option<Statement>,
@@ -141,7 +143,7 @@ impl RuleSet {
         let mut skipped = 0;
         let mut rules = Vec::new();
         for ri in 0..self.c.rules.len() {
-            if self.may_match(ri, v) {
+            if self.c.rules[ri].patterns.touched(v) {
                 rules.push(self.trace_rule(ri, v));
             } else {
                 skipped += 1;

@@ -28,7 +28,7 @@ pub use explain::{
 use attribution::{AliasIndex, Attributor};
 use compile::{Compiled, RuleKind};
 use demarche_core::{Article, CharIndex, Speaker, Stance, Statement};
-use matcher::{find_all, find_overlapping, overlaps, View};
+use matcher::{find_all, find_overlapping, overlaps, Prefilter, View};
 use std::path::Path;
 use text::Document;
 
@@ -57,10 +57,8 @@ pub struct RuleSet {
     index: AliasIndex,
     /// For each label, the indices of the shared guards that block it.
     label_guards: Vec<Vec<usize>>,
-    /// Stance rules by the token ids their matches may start with (indexed by token id).
-    by_first: Vec<Vec<u32>>,
-    /// Stance rules whose matches may start anywhere or with a prefix: scanned in full.
-    scanned: Vec<usize>,
+    /// Which stance rules may match in a sentence.
+    prefilter: Prefilter,
     /// Provenance hash of the sources ([`RuleSet::hash`]).
     hash: u64,
 }
@@ -146,27 +144,14 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let c = compile::compile(&files)?;
+        let mut c = compile::compile(&files)?;
+        rank_needs(&mut c);
         let index = AliasIndex::new(&c);
-        let mut by_first: Vec<Vec<u32>> = Vec::new();
-        let mut scanned = Vec::new();
-        for (i, r) in c.rules.iter().enumerate() {
-            if r.kind != RuleKind::Stance {
-                continue;
-            }
-            match r.patterns.first().and_then(|f| f.only_ids()) {
-                Some(ids) => {
-                    for id in ids {
-                        let id = id as usize;
-                        if by_first.len() <= id {
-                            by_first.resize(id + 1, Vec::new());
-                        }
-                        by_first[id].push(i as u32);
-                    }
-                }
-                None => scanned.push(i),
-            }
-        }
+        let prefilter = Prefilter::new(
+            (c.rules.iter().enumerate())
+                .filter(|(_, r)| r.kind == RuleKind::Stance)
+                .map(|(i, r)| (i, &r.patterns)),
+        );
         let mut label_guards = vec![Vec::new(); c.labels.len()];
         for (i, r) in c
             .rules
@@ -183,8 +168,7 @@ impl RuleSet {
             files,
             index,
             label_guards,
-            by_first,
-            scanned,
+            prefilter,
             hash: hash::pack_hash(sources),
         })
     }
@@ -374,43 +358,8 @@ impl RuleSet {
         let mut best: Vec<Option<Found>> = vec![None; self.c.labels.len()];
         let mut label_guard_cache: Vec<Option<Vec<(usize, usize)>>> =
             vec![None; self.c.labels.len()];
-        // Where each rule may start, from one pass over the sentence's token ids; rules that
-        // may start anywhere are scanned in full (`usize::MAX`). In pack order, then position.
-        // Each (rule, start) pair is packed in one u64, rule above, so that sorting them puts
-        // them in pack order, then position; `u32::MAX` as the position means "scan all".
-        let mut starts: Vec<u64> = Vec::new();
-        for (p, &id) in v.ids.iter().enumerate() {
-            if let Some(rules) = self.by_first.get(id as usize) {
-                starts.extend(rules.iter().map(|&r| (u64::from(r) << 32) | p as u64));
-            }
-        }
-        starts.extend(
-            self.scanned
-                .iter()
-                .map(|&r| ((r as u64) << 32) | u64::from(u32::MAX)),
-        );
-        starts.sort_unstable();
-        let mut i = 0;
-        while i < starts.len() {
-            let ri = (starts[i] >> 32) as usize;
-            let n = starts[i..]
-                .iter()
-                .take_while(|x| (*x >> 32) as usize == ri)
-                .count();
-            let group = &starts[i..i + n];
-            i += n;
-            let at = |x: &u64| (*x & u64::from(u32::MAX)) as usize;
-            // The anchor prefilter: a pattern with anchors needs one of them in the sentence.
+        for (ri, found) in self.prefiltered(v) {
             let rule = &self.c.rules[ri];
-            let live = rule.patterns.live(v);
-            if live == 0 {
-                continue;
-            }
-            let found = if at(&group[0]) == u32::MAX as usize {
-                rule.patterns.find_at(v, 0..v.len(), live)
-            } else {
-                rule.patterns.find_at(v, group.iter().map(at), live)
-            };
             for (s, e) in self.unguarded(ri, v, found, &mut label_guard_cache) {
                 for &label in &rule.labels {
                     let f = Found {
@@ -430,12 +379,30 @@ impl RuleSet {
         best.into_iter().flatten().collect()
     }
 
-    /// Prefilter: a rule with anchors is tried only if one of them occurs in the sentence.
+    /// The matches of the stance rules the prefilter lets through, in pack order, before
+    /// guards: only the rules it calls up, and of those only the patterns whose every need
+    /// the sentence meets, tried where their first tokens allow.
+    fn prefiltered<'a>(
+        &'a self,
+        v: &'a View,
+    ) -> impl Iterator<Item = (usize, Vec<(usize, usize)>)> + 'a {
+        self.prefilter
+            .candidates(v)
+            .into_iter()
+            .filter_map(move |(ri, candidates)| {
+                let patterns = &self.c.rules[ri].patterns;
+                let live = patterns.live_among(v, candidates);
+                if live == 0 {
+                    return None;
+                }
+                let starts = (0..v.len()).filter(|&p| patterns.may_start_at(v, p));
+                Some((ri, patterns.find_at(v, starts, live)))
+            })
+    }
+
+    /// Prefilter: a rule is tried only if the sentence has what one of its patterns needs.
     fn may_match(&self, ri: usize, v: &View) -> bool {
-        self.c.rules[ri]
-            .anchors
-            .as_ref()
-            .is_none_or(|a| v.contains_any(a))
+        self.c.rules[ri].patterns.live(v) != 0
     }
 
     /// Matches of rule `ri` in a sentence that no guard blocks.
@@ -780,9 +747,46 @@ fn collect_rule_files(
     Ok(())
 }
 
+/// Works out every pattern's needs ([`matcher::Need`]) with the rarity of their tokens,
+/// estimated from how often the pack's own examples (news-like text the pack ships with) use
+/// each: alternatives then need their rarest words, and each pattern's rarest clause is
+/// tested first and keys the prefilter. Only speed depends on it, never results.
+fn rank_needs(c: &mut Compiled) {
+    let mut uses = vec![0u64; c.vocab.len()];
+    for ex in c.rules.iter().flat_map(|r| &r.examples) {
+        let doc = Document::analyse(&ex.text);
+        for t in &doc.tokens {
+            let id = c.vocab.get(t.folded(&ex.text));
+            if let Some(n) = uses.get_mut(id as usize) {
+                *n += 1;
+            }
+        }
+    }
+    let cost = |ids: &[u32]| -> u64 {
+        ids.iter()
+            .map(|&id| uses.get(id as usize).copied().unwrap_or(0) + 1)
+            .sum()
+    };
+    for r in &mut c.rules {
+        r.patterns.rank(&cost);
+        r.guards.rank(&cost);
+    }
+    let cues = &mut c.cues;
+    for p in [
+        &mut cues.speech,
+        &mut cues.source,
+        &mut cues.carry,
+        &mut cues.generic,
+        &mut cues.office,
+    ] {
+        p.rank(&cost);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matcher::Node;
 
     const PACK: &str = r#"
 label restraint cameo "0256"
@@ -817,6 +821,53 @@ guard ceasefire.did-not-mention {
             }
             Err(e) => panic!("{e}"),
         }
+    }
+
+    /// The prefilter and the needs only skip work: on every example sentence of the
+    /// embedded pack, each stance rule and guard finds what a search of all its patterns at
+    /// every token finds.
+    #[test]
+    fn prefilter_never_loses_a_match() {
+        let rules = RuleSet::embedded().expect("embedded pack");
+        let mut sentences = 0;
+        for ex in rules.c.rules.iter().flat_map(|r| &r.examples) {
+            let doc = Document::analyse(&ex.text);
+            for si in 0..doc.sentences.len() {
+                let v = View::new(&doc, si, &rules.c.vocab);
+                sentences += 1;
+                let mut via: Vec<(usize, Vec<(usize, usize)>)> = rules.prefiltered(&v).collect();
+                via.retain(|(_, m)| !m.is_empty());
+                let mut all = Vec::new();
+                for (ri, r) in rules.c.rules.iter().enumerate() {
+                    let plain: &[Node] = &r.patterns;
+                    match r.kind {
+                        RuleKind::Stance => {
+                            let m = find_all(plain, &v);
+                            if !m.is_empty() {
+                                all.push((ri, m));
+                            }
+                        }
+                        RuleKind::Guard => assert_eq!(
+                            find_overlapping(&r.patterns, &v),
+                            find_overlapping(plain, &v),
+                            "guard {} on {:?}",
+                            r.id,
+                            ex.text
+                        ),
+                    }
+                    let own: &[Node] = &r.guards;
+                    assert_eq!(
+                        find_overlapping(&r.guards, &v),
+                        find_overlapping(own, &v),
+                        "unless of {} on {:?}",
+                        r.id,
+                        ex.text
+                    );
+                }
+                assert_eq!(via, all, "{:?}", ex.text);
+            }
+        }
+        assert!(sentences > 1000, "{sentences} sentences");
     }
 
     #[test]

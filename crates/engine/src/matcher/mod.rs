@@ -10,6 +10,10 @@
 //!
 //! The matcher knows nothing of labels or speakers: [`crate::RuleSet`] decides what a match means.
 
+mod prefilter;
+
+pub(crate) use prefilter::Prefilter;
+
 use crate::text::{Document, TokenKind};
 use rustc_hash::FxHashMap;
 
@@ -21,6 +25,10 @@ pub(crate) const UNKNOWN: u32 = u32::MAX;
 pub(crate) struct Vocab {
     ids: FxHashMap<String, u32>,
     words: Vec<String>,
+    /// Prefix stems (`condemn*`) by their first byte, with their ids: ids like the words',
+    /// that no token gets, but that a sentence "has" when one of its tokens starts with the
+    /// stem (see [`View`]'s `present`).
+    stems: Vec<Vec<(String, u32)>>,
 }
 
 impl Vocab {
@@ -40,6 +48,41 @@ impl Vocab {
         self.ids.get(word).copied().unwrap_or(UNKNOWN)
     }
 
+    /// The id of prefix stem `stem` (not empty), added if new.
+    pub fn stem(&mut self, stem: &str) -> u32 {
+        let Some(&b) = stem.as_bytes().first() else {
+            return UNKNOWN;
+        };
+        if self.stems.is_empty() {
+            self.stems = vec![Vec::new(); 256];
+        }
+        if let Some(&(_, id)) = self.stems[b as usize].iter().find(|(s, _)| s == stem) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.words.push(format!("{stem}*"));
+        self.stems[b as usize].push((stem.to_string(), id));
+        id
+    }
+
+    /// Calls `f` with the id of every stem `word` starts with.
+    fn stems_of(&self, word: &str, mut f: impl FnMut(u32)) {
+        let Some(bucket) = (word.as_bytes().first()).and_then(|&b| self.stems.get(b as usize))
+        else {
+            return;
+        };
+        for (stem, id) in bucket {
+            if word.starts_with(stem.as_str()) {
+                f(*id);
+            }
+        }
+    }
+
+    /// How many words and stems.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
     /// The word of an id.
     pub fn word(&self, id: u32) -> &str {
         self.words.get(id as usize).map_or("", String::as_str)
@@ -51,8 +94,8 @@ impl Vocab {
 pub(crate) enum Node {
     /// One token.
     Tok(u32),
-    /// Any token starting with this folded stem.
-    Prefix(String),
+    /// Any token starting with this folded stem; its id in the vocabulary ([`Vocab::stem`]).
+    Prefix(String, u32),
     /// In a row.
     Seq(Vec<Node>),
     /// Any one of.
@@ -195,21 +238,30 @@ fn optimise(node: &Node) -> Node {
 }
 
 impl Node {
-    /// Token ids of which every match contains at least one, or `None` if there is no such set
-    /// (a prefix, an optional, a gap).
-    pub fn required(&self) -> Option<Vec<u32>> {
+    /// What every match contains, as clauses: for each clause, a match has at least one of its
+    /// token (or stem) ids. Empty when nothing is required (an optional, a gap). A sequence
+    /// needs what each of its items needs; alternatives need one clause, the union of each
+    /// alternative's cheapest by `cost` (an estimate of how common a clause's tokens are).
+    pub fn needs(&self, cost: &impl Fn(&[u32]) -> u64) -> Vec<Vec<u32>> {
         match self {
-            Node::Tok(id) => Some(vec![*id]),
-            Node::Set(bits) => Some(bit_ids(bits).collect()),
-            Node::Dispatch(keys, _) => Some(keys.clone()),
-            Node::Prefix(_) | Node::Opt(_) | Node::Gap(..) => None,
-            Node::Seq(items) => items.iter().filter_map(Node::required).min_by_key(Vec::len),
+            Node::Tok(id) => vec![vec![*id]],
+            Node::Set(bits) => vec![bit_ids(bits).collect()],
+            Node::Dispatch(keys, _) => vec![keys.clone()],
+            Node::Prefix(_, id) if *id != UNKNOWN => vec![vec![*id]],
+            Node::Prefix(..) | Node::Opt(_) | Node::Gap(..) => Vec::new(),
+            Node::Seq(items) => items.iter().flat_map(|i| i.needs(cost)).collect(),
             Node::Alt(items) => {
-                let mut all = Vec::new();
+                let mut union = Vec::new();
                 for i in items {
-                    all.extend(i.required()?);
+                    let needs = i.needs(cost);
+                    match needs.into_iter().min_by_key(|c| cost(c)) {
+                        Some(cheapest) => union.extend(cheapest),
+                        None => return Vec::new(),
+                    }
                 }
-                Some(all)
+                union.sort_unstable();
+                union.dedup();
+                vec![union]
             }
         }
     }
@@ -267,17 +319,19 @@ impl<'d> View<'d> {
         let range = doc.sentences[s].tokens.clone();
         let mut ids = Vec::with_capacity(range.len());
         let mut idx = Vec::with_capacity(range.len());
+        let mut present = vec![0u64; vocab.words.len().div_ceil(64)];
+        let mut has = |id: u32| present[(id / 64) as usize] |= 1 << (id % 64);
         for i in range {
             let t = &doc.tokens[i];
             if t.kind != TokenKind::Quote {
-                ids.push(vocab.get(t.folded(doc.text)));
+                let folded = t.folded(doc.text);
+                let id = vocab.get(folded);
+                if id != UNKNOWN {
+                    has(id);
+                }
+                vocab.stems_of(folded, &mut has);
+                ids.push(id);
                 idx.push(i);
-            }
-        }
-        let mut present = vec![0u64; vocab.words.len().div_ceil(64)];
-        for &id in &ids {
-            if id != UNKNOWN {
-                present[(id / 64) as usize] |= 1 << (id % 64);
             }
         }
         View {
@@ -287,11 +341,6 @@ impl<'d> View<'d> {
             present,
             sentence: s,
         }
-    }
-
-    /// True if any of `ids` occurs in the sentence.
-    pub fn contains_any(&self, ids: &[u32]) -> bool {
-        ids.iter().any(|&t| has_bit(&self.present, t))
     }
 
     /// The number of visible tokens.
@@ -336,7 +385,7 @@ fn ends(node: &Node, v: &View, pos: usize, out: &mut Vec<usize>) {
                 ends(&rests[i], v, pos + 1, out);
             }
         }
-        Node::Prefix(stem) => {
+        Node::Prefix(stem, _) => {
             if pos < v.len() && v.folded(pos).starts_with(stem.as_str()) {
                 out.push(pos + 1);
             }
@@ -385,7 +434,7 @@ fn mask(node: &Node, v: &View, pos: usize) -> Option<u128> {
             }
             m << 1
         }
-        Node::Prefix(stem) => {
+        Node::Prefix(stem, _) => {
             u128::from(pos < len && v.folded(pos).starts_with(stem.as_str())) << 1
         }
         Node::Gap(lo, hi) => {
@@ -512,7 +561,7 @@ impl First {
                 keys.iter().for_each(|&id| set_bit(&mut self.ids, id));
                 Some(false)
             }
-            Node::Prefix(stem) => {
+            Node::Prefix(stem, _) => {
                 self.stems.push(stem.clone());
                 Some(false)
             }
@@ -539,14 +588,6 @@ impl First {
         }
     }
 
-    /// The token ids a match may start with, when that is all it may start with (no stems).
-    pub fn only_ids(&self) -> Option<Vec<u32>> {
-        if !self.stems.is_empty() {
-            return None;
-        }
-        Some(bit_ids(&self.ids).collect())
-    }
-
     /// True if a match may start at visible token `p`.
     fn allows(&self, v: &View, p: usize) -> bool {
         has_bit(&self.ids, v.ids[p])
@@ -558,17 +599,98 @@ impl First {
     }
 }
 
-/// Alternative patterns with their first tokens worked out once, at compile time. Derefs to
-/// the nodes.
+/// What a match needs in a sentence ([`Node::needs`]): clauses, each a sparse bit set over
+/// the vocabulary (`(word index, bits)` pairs); every clause must share a token with the
+/// sentence. Checked against [`View`]'s `present` set: a few word tests per clause, however
+/// many forms a lemma or lexicon has.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Need {
+    clauses: Vec<Vec<(u32, u64)>>,
+}
+
+impl Need {
+    /// The needs of `node`, alternatives choosing by `cost` ([`Node::needs`]), clauses in
+    /// order of `cost`, cheapest first (it fails fastest).
+    fn of(node: &Node, cost: &impl Fn(&[u32]) -> u64) -> Need {
+        let mut needs = node.needs(cost);
+        needs.sort_by_cached_key(|c| cost(c));
+        let clauses = needs
+            .into_iter()
+            .map(|ids| {
+                let mut bits = Vec::new();
+                // An id no rule names (`UNKNOWN`) is never present: it adds nothing, and a
+                // clause of only that is empty, which no sentence satisfies.
+                (ids.iter().filter(|&&id| id != UNKNOWN)).for_each(|&id| set_bit(&mut bits, id));
+                (bits.iter().enumerate())
+                    .filter(|(_, &b)| b != 0)
+                    .map(|(w, &b)| (w as u32, b))
+                    .collect()
+            })
+            .collect();
+        Need { clauses }
+    }
+
+    /// True if the sentence meets one clause, or there are none.
+    fn touched(&self, v: &View) -> bool {
+        self.clauses.is_empty() || self.clauses.iter().any(|c| Self::met(c, v))
+    }
+
+    /// True if the clause shares a token with the sentence.
+    fn met(clause: &[(u32, u64)], v: &View) -> bool {
+        clause
+            .iter()
+            .any(|&(w, b)| v.present.get(w as usize).is_some_and(|&have| have & b != 0))
+    }
+
+    /// True if every clause shares a token with the sentence.
+    fn holds(&self, v: &View) -> bool {
+        self.clauses.iter().all(|c| Self::met(c, v))
+    }
+
+    /// The token ids of each clause.
+    pub fn clauses(&self) -> impl Iterator<Item = Vec<u32>> + '_ {
+        self.clauses.iter().map(|c| clause_ids(c))
+    }
+}
+
+/// The token ids of a sparse clause.
+fn clause_ids(clause: &[(u32, u64)]) -> Vec<u32> {
+    let mut ids = Vec::new();
+    for &(w, mut b) in clause {
+        while b != 0 {
+            ids.push(w * 64 + b.trailing_zeros());
+            b &= b - 1;
+        }
+    }
+    ids
+}
+
+/// One pattern in its matching form.
+#[derive(Debug, Clone)]
+struct Fast {
+    /// The pattern, [`optimise`]d.
+    node: Node,
+    /// The tokens a match may start with (`None`: any).
+    first: Option<First>,
+    /// What every match needs in the sentence.
+    need: Need,
+}
+
+/// Alternative patterns with their first tokens and needs worked out once, at compile time.
+/// Derefs to the nodes.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Patterns {
     /// As compiled: the structure lints and `explain` follow.
     nodes: Vec<Node>,
-    /// The same, [`optimise`]d for matching, each with its own first tokens (a pattern is
-    /// tried only at the starts it can match from) and its anchors (token ids of which every
-    /// match contains one, sorted; `None` when there are none).
-    fast: Vec<(Node, Option<First>, Option<Vec<u32>>)>,
+    /// The same in matching form: each is tried only at the starts it can match from, and
+    /// only in sentences that have what it needs.
+    fast: Vec<Fast>,
     first: Option<First>,
+}
+
+/// The live bit of pattern `i`: patterns past the 64th share the last bit.
+fn live_bit(i: usize) -> u64 {
+    1 << i.min(63)
 }
 
 impl Patterns {
@@ -579,30 +701,61 @@ impl Patterns {
         Patterns { nodes, fast, first }
     }
 
-    /// The matching form of one pattern, with its first tokens and anchors.
-    fn fast(node: &Node) -> (Node, Option<First>, Option<Vec<u32>>) {
-        let anchors = node.required().map(|mut ids| {
-            ids.sort_unstable();
-            ids.dedup();
-            ids
-        });
-        (
-            optimise(node),
-            First::of(std::slice::from_ref(node)),
-            anchors,
-        )
+    /// The matching form of one pattern; its needs chosen by their size until
+    /// [`Patterns::rank`] knows better.
+    fn fast(node: &Node) -> Fast {
+        Fast {
+            node: optimise(node),
+            first: First::of(std::slice::from_ref(node)),
+            need: Need::of(node, &|c: &[u32]| c.len() as u64),
+        }
     }
 
-    /// The patterns that may match in the sentence (one of their anchors is in it, or they
-    /// have none), as bits by pattern index; patterns past the 64th always count as live.
+    /// What each pattern needs, in order.
+    pub fn needs(&self) -> impl Iterator<Item = &Need> {
+        self.fast.iter().map(|f| &f.need)
+    }
+
+    /// Works out each pattern's needs again with `cost`, an estimate of how common a
+    /// clause's tokens are ([`Need::of`]): rarer needs call up and try fewer patterns.
+    pub fn rank(&mut self, cost: &impl Fn(&[u32]) -> u64) {
+        for (f, node) in self.fast.iter_mut().zip(&self.nodes) {
+            f.need = Need::of(node, cost);
+        }
+    }
+
+    /// The patterns that may match in the sentence (it has what they need), as bits by
+    /// pattern index ([`live_bit`]).
     pub fn live(&self, v: &View) -> u64 {
+        self.live_among(v, u64::MAX)
+    }
+
+    /// True if the sentence meets part of what one pattern needs (for `explain`, which shows
+    /// how far such patterns get).
+    pub fn touched(&self, v: &View) -> bool {
+        self.fast.iter().any(|f| f.need.touched(v))
+    }
+
+    /// [`Patterns::live`], testing only the patterns whose bits are set in `candidates`.
+    pub fn live_among(&self, v: &View, candidates: u64) -> u64 {
         let mut live = 0u64;
-        for (i, (_, _, anchors)) in self.fast.iter().enumerate() {
-            if i >= 64 || anchors.as_ref().is_none_or(|a| v.contains_any(a)) {
-                live |= 1 << i.min(63);
+        for (i, f) in self.fast.iter().enumerate() {
+            let bit = live_bit(i);
+            if candidates & bit != 0 && live & bit == 0 && f.need.holds(v) {
+                live |= bit;
             }
         }
         live
+    }
+
+    /// The end of the longest non-empty match of the `live` patterns starting at `pos`.
+    fn longest_live(&self, v: &View, pos: usize, live: u64) -> Option<usize> {
+        (self.fast.iter().enumerate())
+            .filter(|(i, f)| {
+                live & live_bit(*i) != 0 && f.first.as_ref().is_none_or(|f| f.allows(v, pos))
+            })
+            .filter_map(|(_, f)| longest_of(&f.node, v, pos))
+            .max()
     }
 
     /// Leftmost-longest, non-overlapping matches starting only at `starts` (in increasing
@@ -619,24 +772,12 @@ impl Patterns {
             if pos < next {
                 continue;
             }
-            let end = (self.fast.iter().enumerate())
-                .filter(|(i, (_, first, _))| {
-                    live & (1 << (*i).min(63)) != 0
-                        && first.as_ref().is_none_or(|f| f.allows(v, pos))
-                })
-                .filter_map(|(_, (node, _, _))| longest_of(node, v, pos))
-                .max();
-            if let Some(end) = end {
+            if let Some(end) = self.longest_live(v, pos, live) {
                 out.push((pos, end));
                 next = end;
             }
         }
         out
-    }
-
-    /// The first tokens of the patterns (`None`: any token may start a match).
-    pub fn first(&self) -> Option<&First> {
-        self.first.as_ref()
     }
 
     /// True if a match may start at visible token `p` (a cheap test of its first token).
@@ -662,19 +803,24 @@ impl std::ops::Deref for Patterns {
 /// Something to search for: compiled [`Patterns`], or plain nodes (their first tokens are
 /// then worked out per search).
 pub(crate) trait Search {
-    /// The end of the longest non-empty match starting at visible token `pos`.
-    fn longest_at(&self, v: &View, pos: usize) -> Option<usize>;
+    /// The patterns that may match in the sentence, as bits ([`Patterns::live`]; all for
+    /// plain nodes).
+    fn live(&self, _v: &View) -> u64 {
+        u64::MAX
+    }
+    /// The end of the longest non-empty match of the `live` patterns starting at visible
+    /// token `pos`.
+    fn longest_at(&self, v: &View, pos: usize, live: u64) -> Option<usize>;
     /// Calls `f` with the first tokens (`None`: any token may start a match).
     fn with_first<R>(&self, f: impl FnOnce(Option<&First>) -> R) -> R;
 }
 
 impl Search for Patterns {
-    fn longest_at(&self, v: &View, pos: usize) -> Option<usize> {
-        self.fast
-            .iter()
-            .filter(|(_, first, _)| first.as_ref().is_none_or(|f| f.allows(v, pos)))
-            .filter_map(|(node, _, _)| longest_of(node, v, pos))
-            .max()
+    fn live(&self, v: &View) -> u64 {
+        Patterns::live(self, v)
+    }
+    fn longest_at(&self, v: &View, pos: usize, live: u64) -> Option<usize> {
+        self.longest_live(v, pos, live)
     }
     fn with_first<R>(&self, f: impl FnOnce(Option<&First>) -> R) -> R {
         f(self.first.as_ref())
@@ -682,7 +828,7 @@ impl Search for Patterns {
 }
 
 impl Search for [Node] {
-    fn longest_at(&self, v: &View, pos: usize) -> Option<usize> {
+    fn longest_at(&self, v: &View, pos: usize, _live: u64) -> Option<usize> {
         longest_at(self, v, pos)
     }
     fn with_first<R>(&self, f: impl FnOnce(Option<&First>) -> R) -> R {
@@ -706,7 +852,11 @@ fn for_starts<S: Search + ?Sized>(s: &S, v: &View, mut f: impl FnMut(usize) -> u
 /// Leftmost-longest, non-overlapping matches of `patterns`, as visible-token ranges.
 pub(crate) fn find_all<S: Search + ?Sized>(patterns: &S, v: &View) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    for_starts(patterns, v, |pos| match patterns.longest_at(v, pos) {
+    let live = patterns.live(v);
+    if live == 0 {
+        return out;
+    }
+    for_starts(patterns, v, |pos| match patterns.longest_at(v, pos, live) {
         Some(end) => {
             out.push((pos, end));
             end
@@ -719,8 +869,12 @@ pub(crate) fn find_all<S: Search + ?Sized>(patterns: &S, v: &View) -> Vec<(usize
 /// The longest match at every start (overlapping), for guards.
 pub(crate) fn find_overlapping<S: Search + ?Sized>(patterns: &S, v: &View) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    let live = patterns.live(v);
+    if live == 0 {
+        return out;
+    }
     for_starts(patterns, v, |pos| {
-        if let Some(end) = patterns.longest_at(v, pos) {
+        if let Some(end) = patterns.longest_at(v, pos, live) {
             out.push((pos, end));
         }
         pos
@@ -772,7 +926,7 @@ mod tests {
                 } else if let Some(o) = w.strip_suffix('?') {
                     Node::Opt(Box::new(Node::Tok(vocab.intern(o))))
                 } else if let Some(p) = w.strip_suffix('*') {
-                    Node::Prefix(p.to_string())
+                    Node::Prefix(p.to_string(), vocab.stem(p))
                 } else if w.contains('|') {
                     Node::Alt(w.split('|').map(|x| Node::Tok(vocab.intern(x))).collect())
                 } else {
@@ -881,12 +1035,32 @@ mod tests {
     }
 
     #[test]
-    fn required_anchors() {
-        let mut vocab = Vocab::default();
-        let n = compile("exercise maximum? restraint", &mut vocab);
-        assert_eq!(n.required().map(|v| v.len()), Some(1));
-        let n = compile("escalat* ~0..2", &mut vocab);
-        assert_eq!(n.required(), None);
+    fn needs_are_what_every_match_contains() {
+        // (pattern, the words of each clause, cheapest first by word count)
+        let cases: &[(&str, &[&[&str]])] = &[
+            (
+                "exercise maximum? restraint",
+                &[&["exercise"], &["restraint"]],
+            ),
+            ("escalat* ~0..2", &[&["escalat*"]]),
+            ("calm|restraint ~0..3", &[&["calm", "restraint"]]),
+            ("~0..2 now?", &[]),
+        ];
+        for (pattern, want) in cases {
+            let mut vocab = Vocab::default();
+            let node = compile(pattern, &mut vocab);
+            let words = |c: &Vec<u32>| {
+                let mut w: Vec<&str> = c.iter().map(|&id| vocab.word(id)).collect();
+                w.sort_unstable();
+                w
+            };
+            let got: Vec<Vec<&str>> = node
+                .needs(&|c: &[u32]| c.len() as u64)
+                .iter()
+                .map(words)
+                .collect();
+            assert_eq!(got, *want, "{pattern}");
+        }
     }
 
     #[test]

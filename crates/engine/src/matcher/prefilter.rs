@@ -1,0 +1,107 @@
+//! The rule prefilter: which stance rules may match in a sentence, from one pass over its
+//! token ids.
+//!
+//! Every pattern has what it needs ([`Need`]): clauses of token ids, each of which a match
+//! must contain one of. The prefilter keys each pattern on one clause, the one whose tokens
+//! are least common (estimated from the pack's own examples), so that a sentence's tokens
+//! call up only the patterns whose rarest requirement they meet. The caller then checks the
+//! rest of those patterns' clauses ([`super::Patterns::live_among`]) and matches only them.
+//! The choice of key changes speed, never results: a pattern is a candidate whenever its key
+//! clause is met, and a key clause is necessary for a match.
+
+use super::{live_bit, Need, Patterns, View};
+
+/// Stance rules by the tokens their patterns are keyed on.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Prefilter {
+    /// For each token id, the `(rule, pattern bits)` keyed on it.
+    keyed: Vec<Vec<(u32, u64)>>,
+    /// Patterns that need nothing ([`Need`] without clauses): candidates in every sentence.
+    always: Vec<(u32, u64)>,
+    /// One more than the highest rule index.
+    rules: usize,
+}
+
+impl Prefilter {
+    /// The prefilter of `rules` (index and patterns). Each pattern is keyed on its cheapest
+    /// clause: rank the patterns first ([`Patterns::rank`]) to key on the rarest.
+    pub fn new<'a>(rules: impl IntoIterator<Item = (usize, &'a Patterns)>) -> Prefilter {
+        let mut pf = Prefilter::default();
+        for (ri, patterns) in rules {
+            pf.rules = pf.rules.max(ri + 1);
+            for (pi, need) in patterns.needs().enumerate() {
+                let entry = (ri as u32, live_bit(pi));
+                match need.key() {
+                    None => pf.always.push(entry),
+                    Some(ids) => {
+                        for id in ids {
+                            let id = id as usize;
+                            if pf.keyed.len() <= id {
+                                pf.keyed.resize(id + 1, Vec::new());
+                            }
+                            pf.keyed[id].push(entry);
+                        }
+                    }
+                }
+            }
+        }
+        for list in &mut pf.keyed {
+            merge_rules(list);
+        }
+        merge_rules(&mut pf.always);
+        pf
+    }
+
+    /// The candidate rules of a sentence, in index order, each with the bits of its patterns
+    /// whose key clause the sentence meets.
+    pub fn candidates(&self, v: &View) -> Vec<(usize, u64)> {
+        let mut bits = vec![0u64; self.rules];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut add = |list: &[(u32, u64)]| {
+            for &(r, b) in list {
+                let slot = &mut bits[r as usize];
+                if *slot == 0 {
+                    touched.push(r);
+                }
+                *slot |= b;
+            }
+        };
+        add(&self.always);
+        // The sentence's token and stem ids, each once.
+        for (w, &word) in v.present.iter().enumerate() {
+            let mut rest = word;
+            while rest != 0 {
+                let id = w * 64 + rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                if let Some(list) = self.keyed.get(id) {
+                    add(list);
+                }
+            }
+        }
+        touched.sort_unstable();
+        touched
+            .into_iter()
+            .map(|r| (r as usize, bits[r as usize]))
+            .collect()
+    }
+}
+
+/// Merges the entries of one rule (kept in rule order) into one, its pattern bits or-ed.
+fn merge_rules(list: &mut Vec<(u32, u64)>) {
+    list.sort_by_key(|&(r, _)| r);
+    list.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 |= later.1;
+        }
+        same
+    });
+}
+
+impl Need {
+    /// The clause a pattern is keyed on: the first, its cheapest ([`Need::of`]).
+    /// `None` when the pattern needs nothing.
+    fn key(&self) -> Option<Vec<u32>> {
+        self.clauses().next()
+    }
+}
