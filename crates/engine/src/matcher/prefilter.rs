@@ -10,6 +10,7 @@
 //! clause is met, and a key clause is necessary for a match.
 
 use super::{live_bit, Need, Patterns, View};
+use std::cell::RefCell;
 
 /// Stance rules by the tokens their patterns are keyed on.
 #[derive(Debug, Clone, Default)]
@@ -55,35 +56,47 @@ impl Prefilter {
     /// The candidate rules of a sentence, in index order, each with the bits of its patterns
     /// whose key clause the sentence meets.
     pub fn candidates(&self, v: &View) -> Vec<(usize, u64)> {
-        let mut bits = vec![0u64; self.rules];
-        let mut touched: Vec<u32> = Vec::new();
-        let mut add = |list: &[(u32, u64)]| {
-            for &(r, b) in list {
-                let slot = &mut bits[r as usize];
-                if *slot == 0 {
-                    touched.push(r);
-                }
-                *slot |= b;
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let (bits, touched) = &mut *scratch;
+            if bits.len() < self.rules {
+                bits.resize(self.rules, 0);
             }
-        };
-        add(&self.always);
-        // The sentence's token and stem ids, each once.
-        for (w, &word) in v.present.iter().enumerate() {
-            let mut rest = word;
-            while rest != 0 {
-                let id = w * 64 + rest.trailing_zeros() as usize;
-                rest &= rest - 1;
-                if let Some(list) = self.keyed.get(id) {
-                    add(list);
+            let mut add = |list: &[(u32, u64)]| {
+                for &(r, b) in list {
+                    let slot = &mut bits[r as usize];
+                    if *slot == 0 {
+                        touched.push(r);
+                    }
+                    *slot |= b;
+                }
+            };
+            add(&self.always);
+            // The sentence's token and stem ids, each once.
+            for (w, &word) in v.present.iter().enumerate() {
+                let mut rest = word;
+                while rest != 0 {
+                    let id = w * 64 + rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    if let Some(list) = self.keyed.get(id) {
+                        add(list);
+                    }
                 }
             }
-        }
-        touched.sort_unstable();
-        touched
-            .into_iter()
-            .map(|r| (r as usize, bits[r as usize]))
-            .collect()
+            touched.sort_unstable();
+            // Taking each rule's bits leaves the scratch all zeros for the next sentence.
+            touched
+                .drain(..)
+                .map(|r| (r as usize, std::mem::take(&mut bits[r as usize])))
+                .collect()
+        })
     }
+}
+
+thread_local! {
+    /// Per thread, reused by every sentence: pattern bits by rule (all zeros between calls,
+    /// so a sentence costs what it touches, not the pack's size) and the rules touched.
+    static SCRATCH: RefCell<(Vec<u64>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// Merges the entries of one rule (kept in rule order) into one, its pattern bits or-ed.
