@@ -24,6 +24,9 @@ pub(crate) const UNKNOWN: u32 = u32::MAX;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Vocab {
     ids: FxHashMap<String, u32>,
+    /// The words of up to 16 bytes again, in a table looked up without hashing or comparing
+    /// strings: every token of every sentence is looked up ([`View::new`]).
+    short: ShortTable,
     words: Vec<String>,
     /// Prefix stems (`condemn*`) by their first byte, with their ids: ids like the words',
     /// that no token gets, but that a sentence "has" when one of its tokens starts with the
@@ -39,13 +42,17 @@ impl Vocab {
         }
         let id = self.words.len() as u32;
         self.ids.insert(word.to_string(), id);
+        self.short.insert(word, id);
         self.words.push(word.to_string());
         id
     }
 
     /// The id of `word`, or [`UNKNOWN`].
     pub fn get(&self, word: &str) -> u32 {
-        self.ids.get(word).copied().unwrap_or(UNKNOWN)
+        match ShortKey::of(word) {
+            Some(key) => self.short.get(key),
+            None => self.ids.get(word).copied().unwrap_or(UNKNOWN),
+        }
     }
 
     /// The id of prefix stem `stem` (not empty), added if new.
@@ -86,6 +93,83 @@ impl Vocab {
     /// The word of an id.
     pub fn word(&self, id: u32) -> &str {
         self.words.get(id as usize).map_or("", String::as_str)
+    }
+}
+
+/// A word of up to 16 bytes as two little-endian words, zero-padded, and its length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct ShortKey(u64, u64, u32);
+
+impl ShortKey {
+    fn of(word: &str) -> Option<ShortKey> {
+        let bytes = word.as_bytes();
+        if bytes.len() > 16 {
+            return None;
+        }
+        let mut buf = [0u8; 16];
+        buf[..bytes.len()].copy_from_slice(bytes);
+        let (lo, hi) = buf.split_at(8);
+        let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+        Some(ShortKey(word(lo), word(hi), bytes.len() as u32))
+    }
+
+    fn hash(self) -> u64 {
+        (self.0 ^ self.1.rotate_left(29) ^ u64::from(self.2).rotate_left(53))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+}
+
+/// Open addressing over [`ShortKey`]s, linear probing, at most half full.
+#[derive(Debug, Clone, Default)]
+struct ShortTable {
+    /// A power of two of slots; `UNKNOWN` marks an empty one.
+    slots: Vec<(ShortKey, u32)>,
+    len: usize,
+}
+
+impl ShortTable {
+    fn get(&self, key: ShortKey) -> u32 {
+        if self.slots.is_empty() {
+            return UNKNOWN;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (key.hash() >> 32) as usize & mask;
+        loop {
+            let (k, id) = self.slots[i];
+            if id == UNKNOWN || k == key {
+                return id;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds a word of up to 16 bytes (longer words are left to the hash map).
+    fn insert(&mut self, word: &str, id: u32) {
+        let Some(key) = ShortKey::of(word) else {
+            return;
+        };
+        if (self.len + 1) * 2 > self.slots.len() {
+            let old = std::mem::take(&mut self.slots);
+            self.slots = vec![(ShortKey::default(), UNKNOWN); (old.len() * 2).max(64)];
+            self.len = 0;
+            for (k, v) in old.into_iter().filter(|&(_, v)| v != UNKNOWN) {
+                self.put(k, v);
+            }
+        }
+        self.put(key, id);
+    }
+
+    fn put(&mut self, key: ShortKey, id: u32) {
+        let mask = self.slots.len() - 1;
+        let mut i = (key.hash() >> 32) as usize & mask;
+        while self.slots[i].1 != UNKNOWN {
+            if self.slots[i].0 == key {
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (key, id);
+        self.len += 1;
     }
 }
 
@@ -1060,6 +1144,44 @@ mod tests {
                 .map(words)
                 .collect();
             assert_eq!(got, *want, "{pattern}");
+        }
+    }
+
+    #[test]
+    fn vocabulary_lookup_short_and_long_words() {
+        let mut vocab = Vocab::default();
+        let words: Vec<String> = (0..500)
+            .map(|i| format!("w{i}"))
+            .chain(
+                [
+                    "",
+                    "a",
+                    "exactly16bytes!!",
+                    "seventeen-bytes!!",
+                    "de-escalation",
+                    "ü",
+                ]
+                .map(String::from),
+            )
+            .chain((0..40).map(|i| format!("a-much-longer-word-than-sixteen-{i}")))
+            .collect();
+        for w in &words {
+            vocab.intern(w);
+        }
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(vocab.get(w), i as u32, "{w:?}");
+        }
+        // Words that are not there, among them prefixes and extensions of words that are.
+        for w in [
+            "w",
+            "w5000",
+            "exactly16bytes!",
+            "exactly16bytes!!x",
+            "a\0",
+            "de-escalatio",
+            "seventeen-bytes!",
+        ] {
+            assert_eq!(vocab.get(w), UNKNOWN, "{w:?}");
         }
     }
 
