@@ -43,12 +43,30 @@ impl CharIndex {
     pub fn new(text: &str) -> Self {
         let mut non_ascii = Vec::new();
         let mut extra = 0usize;
-        for (i, c) in text.char_indices() {
-            let w = c.len_utf8();
-            if w > 1 {
-                extra += w - 1;
-                non_ascii.push((i + w, extra));
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        // Runs of ASCII are skipped a word at a time; a lead byte gives its char's width
+        // (`text` is valid UTF-8).
+        while i < bytes.len() {
+            while i + 8 <= bytes.len() {
+                let word = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0x80; 8]));
+                if word & 0x8080_8080_8080_8080 != 0 {
+                    break;
+                }
+                i += 8;
             }
+            let Some(k) = bytes[i..].iter().position(|&b| b >= 0x80) else {
+                break;
+            };
+            i += k;
+            let w = match bytes[i] {
+                b if b >= 0xF0 => 4,
+                b if b >= 0xE0 => 3,
+                _ => 2,
+            };
+            extra += w - 1;
+            non_ascii.push((i + w, extra));
+            i += w;
         }
         CharIndex { non_ascii }
     }
@@ -263,12 +281,25 @@ mod tests {
 
     #[test]
     fn char_index_maps_bytes_to_chars() {
-        let text = "Stéphane “urges” é";
-        let idx = CharIndex::new(text);
-        for (ci, (bi, _)) in text.char_indices().enumerate() {
-            assert_eq!(idx.char_of(bi), ci, "byte {bi}");
+        // Non-ASCII of each width, at the start, the end, inside and across 8-byte words.
+        let texts = [
+            "Stéphane “urges” é",
+            "é",
+            "“",
+            "😀",
+            "abcdefgh“ijklmnop”",
+            "abcdefg😀hijklmnopqrstuvwxyz",
+            "Сергей Лавров 外交部 مصر 😀😀 plain ascii after all of it, long enough",
+            "exactly8",
+            "",
+        ];
+        for text in texts {
+            let idx = CharIndex::new(text);
+            for (ci, (bi, _)) in text.char_indices().enumerate() {
+                assert_eq!(idx.char_of(bi), ci, "byte {bi} of {text:?}");
+            }
+            assert_eq!(idx.char_of(text.len()), text.chars().count(), "{text:?}");
         }
-        assert_eq!(idx.char_of(text.len()), text.chars().count());
     }
 
     #[test]
