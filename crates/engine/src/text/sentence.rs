@@ -16,7 +16,7 @@
 //!   end of a paragraph or line), and a glued "region.The" is split.
 
 use super::normalize::{
-    abbreviation, is_closer, is_dotted_acronym, is_ignorable, is_initial, is_line_break,
+    abbreviation, char_at, char_before, is_closer, is_dotted_acronym, is_ignorable, is_initial,
     is_quote_char, is_space, is_word_char, Abbrev,
 };
 
@@ -47,23 +47,33 @@ pub fn split_sentences(text: &str) -> Vec<(usize, usize, usize)> {
     out
 }
 
-/// Byte spans of the lines of `text`, without their line ends.
+/// Byte spans of the lines of `text`, without their line ends. The line breaks of
+/// [`is_line_break`] are found byte by byte: `\n` `\r` VT FF, and U+0085 (C2 85), U+2028 and
+/// U+2029 (E2 80 A8/A9).
 fn line_spans(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut lines = Vec::new();
     let mut start = 0;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if !is_line_break(c) {
-            continue;
-        }
-        lines.push((start, i));
-        start = i + c.len_utf8();
-        if c == '\r' {
-            if let Some(&(j, '\n')) = iter.peek() {
-                start = j + 1;
-                iter.next();
+    let mut i = 0;
+    while i < bytes.len() {
+        let len = match bytes[i] {
+            b'\n' | 0x0B | 0x0C => 1,
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
+            b'\r' => 1,
+            0xC2 if bytes.get(i + 1) == Some(&0x85) => 2,
+            0xE2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+            {
+                3
             }
-        }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        lines.push((start, i));
+        i += len;
+        start = i;
     }
     lines.push((start, text.len()));
     lines
@@ -188,7 +198,15 @@ fn is_wide_terminal(c: char) -> bool {
     matches!(c, '\u{3002}' | '\u{FF01}' | '\u{FF1F}')
 }
 
+/// True for a byte that can start a [`is_terminal`] character: `.` `!` `?` and the lead
+/// bytes of the non-ASCII ones (`…` `‼` U+20xx, `。` U+30xx, `！` `？` U+FFxx).
+fn may_start_terminal(b: u8) -> bool {
+    matches!(b, b'.' | b'!' | b'?' | 0xE2 | 0xE3 | 0xEF)
+}
+
 /// Splits the chunk `text[start..end]` (line breaks in it are plain spaces) into sentences.
+/// Positions are byte offsets; the scan for terminal punctuation goes byte by byte and only
+/// decodes a character where one may start.
 fn split_chunk(
     text: &str,
     start: usize,
@@ -196,39 +214,36 @@ fn split_chunk(
     index: usize,
     out: &mut Vec<(usize, usize, usize)>,
 ) {
-    let chars: Vec<(usize, char)> = text[start..end]
-        .char_indices()
-        .map(|(i, c)| (start + i, c))
-        .collect();
+    let chunk = Chunk { text, start, end };
+    let bytes = text.as_bytes();
     let mut seg_start = start;
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_terminal(chars[i].1) {
-            i += 1;
+    let mut i = start;
+    while i < end {
+        // Continuation bytes never equal these lead bytes, so `i` lands on a boundary.
+        match bytes[i..end].iter().position(|&b| may_start_terminal(b)) {
+            Some(k) => i += k,
+            None => break,
+        }
+        let Some(c) = chunk.char_at(i) else {
+            break;
+        };
+        if !is_terminal(c) {
+            i += c.len_utf8();
             continue;
         }
-        let run_end = skip(&chars, i, is_terminal);
-        let closed = skip(&chars, run_end, is_closer);
-        let next = skip(&chars, closed, is_space);
-        if next >= chars.len() {
+        let run_end = chunk.skip(i, is_terminal);
+        let closed = chunk.skip(run_end, is_closer);
+        let next = chunk.skip(closed, is_space);
+        if next >= end {
             break;
         }
-        if ends_sentence(&chars, i, run_end, closed, next) {
-            let cut = chars[closed].0;
-            push_trimmed(text, seg_start, cut, index, out);
-            seg_start = cut;
+        if chunk.ends_sentence(i, run_end, closed, next) {
+            push_trimmed(text, seg_start, closed, index, out);
+            seg_start = closed;
         }
-        i = closed.max(i + 1);
+        i = closed;
     }
     push_trimmed(text, seg_start, end, index, out);
-}
-
-/// The first index at or after `i` whose character does not satisfy `pred`.
-fn skip(chars: &[(usize, char)], mut i: usize, pred: impl Fn(char) -> bool) -> usize {
-    while i < chars.len() && pred(chars[i].1) {
-        i += 1;
-    }
-    i
 }
 
 /// Pushes `text[start..end]` trimmed, unless it is blank.
@@ -248,62 +263,87 @@ fn push_trimmed(
     }
 }
 
-/// Decides whether the terminal run `chars[run..run_end]`, followed by closers up to
-/// `closed` and white space up to `next` (a character exists there), ends a sentence.
-fn ends_sentence(
-    chars: &[(usize, char)],
-    run: usize,
-    run_end: usize,
-    closed: usize,
-    next: usize,
-) -> bool {
-    let run_chars: Vec<char> = chars[run..run_end].iter().map(|&(_, c)| c).collect();
-    if run_chars.iter().any(|&c| is_wide_terminal(c)) {
-        return true;
-    }
-    let single_dot = run_chars == ['.'];
-    if next == closed {
-        return single_dot && glued(chars, run, next) && dot_ends(chars, run, closed, next);
-    }
-    let following = chars[next].1;
-    if following.is_lowercase() || matches!(following, ',' | ';' | ':' | ')' | ']' | '}' | '%') {
-        return false;
-    }
-    !single_dot || dot_ends(chars, run, closed, next)
+/// The chunk `text[start..end]` being split; positions are byte offsets into `text` on
+/// character boundaries within `start..=end`.
+struct Chunk<'t> {
+    text: &'t str,
+    start: usize,
+    end: usize,
 }
 
-/// True for "region.The": a lower-case letter, digit or closing quote before the dot at `dot`
-/// and a capitalised word right after it at `next`.
-fn glued(chars: &[(usize, char)], dot: usize, next: usize) -> bool {
-    let before_ok = dot > 0 && {
-        let b = chars[dot - 1].1;
-        b.is_lowercase() || b.is_numeric() || (is_closer(b) && b != ')' && b != ']')
-    };
-    let first = chars[next].1;
-    let second = chars.get(next + 1).map(|&(_, c)| c);
-    before_ok
-        && first.is_uppercase()
-        && !second.is_some_and(|c| is_word_char(c) && !c.is_lowercase())
-}
-
-/// Decides whether the single dot at `dot` ends a sentence, given the word before it.
-fn dot_ends(chars: &[(usize, char)], dot: usize, closed: usize, next: usize) -> bool {
-    if closed > dot + 1 {
-        return true;
+impl Chunk<'_> {
+    /// The character starting at `p`, if inside the chunk.
+    fn char_at(&self, p: usize) -> Option<char> {
+        char_at(self.text, p, self.end)
     }
-    let word = word_before(chars, dot);
-    match abbreviation(&word) {
-        Some(Abbrev::Title) => return false,
-        Some(Abbrev::Numero) => return !chars[next].1.is_numeric(),
-        Some(Abbrev::Final) => return true,
-        None => {}
-    }
-    !(is_initial(&word) || is_dotted_acronym(&word))
-}
 
-/// The word (word characters and inner dots) right before index `i`.
-fn word_before(chars: &[(usize, char)], i: usize) -> String {
-    word_from_rev(chars[..i].iter().rev().map(|&(_, c)| c))
+    /// The character ending at `p`, if inside the chunk.
+    fn char_before(&self, p: usize) -> Option<char> {
+        char_before(self.text, self.start, p)
+    }
+
+    /// The first position at or after `p` whose character does not satisfy `pred`.
+    fn skip(&self, mut p: usize, pred: impl Fn(char) -> bool) -> usize {
+        while let Some(c) = self.char_at(p) {
+            if !pred(c) {
+                break;
+            }
+            p += c.len_utf8();
+        }
+        p
+    }
+
+    /// Decides whether the terminal run `run..run_end`, followed by closers up to `closed`
+    /// and white space up to `next` (a character exists there), ends a sentence.
+    fn ends_sentence(&self, run: usize, run_end: usize, closed: usize, next: usize) -> bool {
+        let run_text = &self.text[run..run_end];
+        if run_text.chars().any(is_wide_terminal) {
+            return true;
+        }
+        let single_dot = run_text == ".";
+        if next == closed {
+            return single_dot && self.glued(run, next) && self.dot_ends(run, closed, next);
+        }
+        let Some(following) = self.char_at(next) else {
+            return false;
+        };
+        if following.is_lowercase() || matches!(following, ',' | ';' | ':' | ')' | ']' | '}' | '%')
+        {
+            return false;
+        }
+        !single_dot || self.dot_ends(run, closed, next)
+    }
+
+    /// True for "region.The": a lower-case letter, digit or closing quote before the dot at
+    /// `dot` and a capitalised word right after it at `next`.
+    fn glued(&self, dot: usize, next: usize) -> bool {
+        let before_ok = self.char_before(dot).is_some_and(|b| {
+            b.is_lowercase() || b.is_numeric() || (is_closer(b) && b != ')' && b != ']')
+        });
+        let Some(first) = self.char_at(next) else {
+            return false;
+        };
+        let second = self.char_at(next + first.len_utf8());
+        before_ok
+            && first.is_uppercase()
+            && !second.is_some_and(|c| is_word_char(c) && !c.is_lowercase())
+    }
+
+    /// Decides whether the single dot at `dot` ends a sentence, given the word before it.
+    fn dot_ends(&self, dot: usize, closed: usize, next: usize) -> bool {
+        // The dot is one byte.
+        if closed > dot + 1 {
+            return true;
+        }
+        let word = word_from_rev(self.text[self.start..dot].chars().rev());
+        match abbreviation(&word) {
+            Some(Abbrev::Title) => return false,
+            Some(Abbrev::Numero) => return !self.char_at(next).is_some_and(char::is_numeric),
+            Some(Abbrev::Final) => return true,
+            None => {}
+        }
+        !(is_initial(&word) || is_dotted_acronym(&word))
+    }
 }
 
 #[cfg(test)]
