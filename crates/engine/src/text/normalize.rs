@@ -181,6 +181,9 @@ pub(crate) enum Abbrev {
     Final,
 }
 
+/// The length in bytes of the longest abbreviation of [`CAPITALISED`] and [`LOWER_CASE`].
+const MAX_ABBREVIATION: usize = 6;
+
 /// Abbreviations that are written capitalised; they match as written or in capitals.
 const CAPITALISED: &[(&str, Abbrev)] = &[
     ("Mr", Abbrev::Title),
@@ -244,6 +247,9 @@ const LOWER_CASE: &[(&str, Abbrev)] = &[
 /// The abbreviation class of `word` (written without its final dot, e.g. "Mr", "e.g"), or
 /// `None` when a dot after it is an ordinary full stop.
 pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
+    if word.len() > MAX_ABBREVIATION {
+        return None;
+    }
     // Every abbreviation is ASCII, so its `to_uppercase` is its ASCII upper case: compare
     // byte by byte instead of building that string for every entry.
     for &(abbr, class) in CAPITALISED {
@@ -375,6 +381,13 @@ mod tests {
         }
         for w in &words {
             assert_eq!(abbreviation(w), abbreviation_by_allocation(w), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn no_abbreviation_is_longer_than_the_maximum() {
+        for &(abbr, _) in CAPITALISED.iter().chain(LOWER_CASE) {
+            assert!(abbr.len() <= MAX_ABBREVIATION, "{abbr}");
         }
     }
 

@@ -15,6 +15,8 @@
 //!   case; not after titles, initials, dotted acronyms ("U.S." is a sentence end only at the
 //!   end of a paragraph or line), and a glued "region.The" is split.
 
+#[cfg(doc)]
+use super::normalize::is_line_break;
 use super::normalize::{
     abbreviation, char_at, char_before, is_closer, is_dotted_acronym, is_ignorable, is_initial,
     is_quote_char, is_space, is_word_char, Abbrev,
@@ -56,6 +58,14 @@ fn line_spans(text: &str) -> Vec<(usize, usize)> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Jump to the next byte that may start a line break.
+        match bytes[i..]
+            .iter()
+            .position(|&b| BYTE_CLASS[usize::from(b)] & LINE != 0)
+        {
+            Some(k) => i += k,
+            None => break,
+        }
         let len = match bytes[i] {
             b'\n' | 0x0B | 0x0C => 1,
             b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
@@ -198,11 +208,29 @@ fn is_wide_terminal(c: char) -> bool {
     matches!(c, '\u{3002}' | '\u{FF01}' | '\u{FF1F}')
 }
 
-/// True for a byte that can start a [`is_terminal`] character: `.` `!` `?` and the lead
-/// bytes of the non-ASCII ones (`…` `‼` U+20xx, `。` U+30xx, `！` `？` U+FFxx).
-fn may_start_terminal(b: u8) -> bool {
-    matches!(b, b'.' | b'!' | b'?' | 0xE2 | 0xE3 | 0xEF)
-}
+/// [`BYTE_CLASS`] bit of the bytes that may start an [`is_line_break`] character: `\n` `\r`
+/// VT FF, and the lead bytes of U+0085 (C2) and of U+2028, U+2029 (E2).
+const LINE: u8 = 1;
+/// [`BYTE_CLASS`] bit of the bytes that may start an [`is_terminal`] character: `.` `!` `?`,
+/// and the lead bytes of `…` `‼` (E2), `。` (E3), `！` `？` (EF).
+const TERMINAL: u8 = 2;
+
+/// The class bits of every byte value, for scanning without decoding.
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    table[b'\n' as usize] = LINE;
+    table[b'\r' as usize] = LINE;
+    table[0x0B] = LINE;
+    table[0x0C] = LINE;
+    table[0xC2] = LINE;
+    table[0xE2] = LINE | TERMINAL;
+    table[b'.' as usize] = TERMINAL;
+    table[b'!' as usize] = TERMINAL;
+    table[b'?' as usize] = TERMINAL;
+    table[0xE3] = TERMINAL;
+    table[0xEF] = TERMINAL;
+    table
+};
 
 /// Splits the chunk `text[start..end]` (line breaks in it are plain spaces) into sentences.
 /// Positions are byte offsets; the scan for terminal punctuation goes byte by byte and only
@@ -220,7 +248,10 @@ fn split_chunk(
     let mut i = start;
     while i < end {
         // Continuation bytes never equal these lead bytes, so `i` lands on a boundary.
-        match bytes[i..end].iter().position(|&b| may_start_terminal(b)) {
+        match bytes[i..end]
+            .iter()
+            .position(|&b| BYTE_CLASS[usize::from(b)] & TERMINAL != 0)
+        {
             Some(k) => i += k,
             None => break,
         }
@@ -426,6 +457,20 @@ mod tests {
         ("日本語です。テストです！", &[("日本語です。", 0), ("テストです！", 0)]),
         ("Ça va. Été chaud.", &[("Ça va.", 0), ("Été chaud.", 0)]),
     ];
+
+    #[test]
+    fn byte_classes_cover_the_characters() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let lead = usize::from(c.encode_utf8(&mut buf).as_bytes()[0]);
+            if super::super::normalize::is_line_break(c) {
+                assert!(BYTE_CLASS[lead] & LINE != 0, "{c:?}");
+            }
+            if is_terminal(c) {
+                assert!(BYTE_CLASS[lead] & TERMINAL != 0, "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn sentence_table() {

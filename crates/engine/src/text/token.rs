@@ -57,6 +57,9 @@ const ALNUM: u8 = 1;
 /// [`ASCII_CLASS`] bit of the ASCII digits.
 const DIGIT: u8 = 2;
 
+/// [`ASCII_CLASS`] bit of the ASCII upper-case letters.
+const UPPER: u8 = 4;
+
 /// The class bits of every byte value; 0 for the non-ASCII bytes.
 static ASCII_CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
@@ -68,6 +71,9 @@ static ASCII_CLASS: [u8; 256] = {
         }
         if c.is_ascii_digit() {
             table[b] |= DIGIT;
+        }
+        if c.is_ascii_uppercase() {
+            table[b] |= UPPER;
         }
         b += 1;
     }
@@ -205,26 +211,41 @@ impl Tokenizer<'_, '_> {
         let mut j = p;
         let mut real = p;
         let mut numeric = true;
+        // True while every character read is printable ASCII, and then `upper` tells whether
+        // one is upper case: the folded form is known without reading the word again.
+        let mut plain = true;
+        let mut upper = false;
         loop {
             // The common case: a run of ASCII letters and digits.
             let run = j;
-            let mut class = DIGIT;
+            let mut all = DIGIT;
+            let mut any = 0;
             for &b in &bytes[j..self.end] {
                 let k = ASCII_CLASS[usize::from(b)];
                 if k & ALNUM == 0 {
                     break;
                 }
-                class &= k;
+                all &= k;
+                any |= k;
                 j += 1;
             }
             if j > run {
-                numeric &= class & DIGIT != 0;
+                numeric &= all & DIGIT != 0;
+                upper |= any & UPPER != 0;
                 real = j;
+            }
+            let Some(&b) = bytes[..self.end].get(j) else {
+                break;
+            };
+            // Other ASCII characters than these three are neither invisible nor inside words.
+            if b.is_ascii() && !matches!(b, b'.' | b',' | b'\'') {
+                break;
             }
             let Some(c) = self.char_at(j) else {
                 break;
             };
             if is_ignorable(c) {
+                plain = false;
                 j += c.len_utf8();
                 continue;
             }
@@ -232,12 +253,13 @@ impl Tokenizer<'_, '_> {
                 break;
             }
             numeric &= c.is_numeric() || c == '.' || c == ',';
+            plain &= c.is_ascii_graphic();
             j += c.len_utf8();
             real = j;
         }
         if self.char_at(real) == Some('.') {
             let surface = &self.text[p..real];
-            let keeps = if surface.is_ascii() {
+            let keeps = if plain || surface.is_ascii() {
                 self.keeps_dot(surface, real)
             } else {
                 let stripped: String = surface.chars().filter(|&c| !is_ignorable(c)).collect();
@@ -252,7 +274,11 @@ impl Tokenizer<'_, '_> {
         } else {
             TokenKind::Word
         };
-        let folded = self.fold_span(p, real);
+        let folded = match (plain, upper) {
+            (true, false) => String::new(),
+            (true, true) => self.text[p..real].to_ascii_lowercase(),
+            (false, _) => self.fold_span(p, real),
+        };
         self.push(p, real, folded, kind);
         real
     }
