@@ -59,11 +59,8 @@ fn line_spans(text: &str) -> Vec<(usize, usize)> {
     let mut i = 0;
     while i < bytes.len() {
         // Jump to the next byte that may start a line break.
-        match bytes[i..]
-            .iter()
-            .position(|&b| BYTE_CLASS[usize::from(b)] & LINE != 0)
-        {
-            Some(k) => i += k,
+        match find_class(bytes, i, bytes.len(), LINE) {
+            Some(k) => i = k,
             None => break,
         }
         let len = match bytes[i] {
@@ -232,6 +229,43 @@ static BYTE_CLASS: [u8; 256] = {
     table
 };
 
+/// The first position in `from..to` whose byte has the bit `class` ([`LINE`] or
+/// [`TERMINAL`]) in [`BYTE_CLASS`]. Eight bytes are tested at once: a word with a non-ASCII
+/// byte, or one that may hold a byte of the class, is looked at byte by byte; for ASCII, the
+/// word tests below find every byte of the class (and sometimes more).
+fn find_class(bytes: &[u8], from: usize, to: usize, class: u8) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    // Some byte of `x` is zero / below `n` (`n <= 0x80`), when no byte has its high bit.
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let has_less = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let in_class = |b: &u8| BYTE_CLASS[usize::from(*b)] & class != 0;
+    let mut i = from;
+    while i + 8 <= to {
+        let block = &bytes[i..i + 8];
+        let mut word = [0u8; 8];
+        word.copy_from_slice(block);
+        let x = u64::from_le_bytes(word);
+        let maybe = x & HIGH != 0
+            || if class == LINE {
+                // `\n` `\r` VT FF are the ASCII bytes of the class, all below 0x0E.
+                has_less(x, 0x0E) != 0
+            } else {
+                (has_zero(x ^ (ONES * u64::from(b'.')))
+                    | has_zero(x ^ (ONES * u64::from(b'!')))
+                    | has_zero(x ^ (ONES * u64::from(b'?'))))
+                    != 0
+            };
+        if maybe {
+            if let Some(k) = block.iter().position(in_class) {
+                return Some(i + k);
+            }
+        }
+        i += 8;
+    }
+    bytes[i..to].iter().position(in_class).map(|k| i + k)
+}
+
 /// Splits the chunk `text[start..end]` (line breaks in it are plain spaces) into sentences.
 /// Positions are byte offsets; the scan for terminal punctuation goes byte by byte and only
 /// decodes a character where one may start.
@@ -248,11 +282,8 @@ fn split_chunk(
     let mut i = start;
     while i < end {
         // Continuation bytes never equal these lead bytes, so `i` lands on a boundary.
-        match bytes[i..end]
-            .iter()
-            .position(|&b| BYTE_CLASS[usize::from(b)] & TERMINAL != 0)
-        {
-            Some(k) => i += k,
+        match find_class(bytes, i, end, TERMINAL) {
+            Some(k) => i = k,
             None => break,
         }
         let Some(c) = chunk.char_at(i) else {
@@ -457,6 +488,44 @@ mod tests {
         ("日本語です。テストです！", &[("日本語です。", 0), ("テストです！", 0)]),
         ("Ça va. Été chaud.", &[("Ça va.", 0), ("Été chaud.", 0)]),
     ];
+
+    #[test]
+    fn find_class_finds_the_first_byte_of_the_class() {
+        let mut seed: u64 = 0x1234_5678_9ABC_DEF1;
+        let interesting = [
+            b'.', b'!', b'?', b'\n', b'\r', 0x0B, 0x0C, 0x0E, 0x09, 0, b'a', b' ', b'-', b'/',
+            b'>', 0x7F, 0x80, 0xC2, 0xE2, 0xE3, 0xEF, 0xFF, 0x85,
+        ];
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|k| {
+                    let r = seed.rotate_left(k as u32 * 5);
+                    if r.is_multiple_of(3) {
+                        interesting[(r / 3 % interesting.len() as u64) as usize]
+                    } else {
+                        b'a' + (r % 26) as u8
+                    }
+                })
+                .collect();
+            for class in [LINE, TERMINAL] {
+                for from in 0..=len.min(9) {
+                    for to in [len, len.saturating_sub(3).max(from)] {
+                        let naive =
+                            (from..to).find(|&k| BYTE_CLASS[usize::from(bytes[k])] & class != 0);
+                        assert_eq!(
+                            find_class(&bytes, from, to, class),
+                            naive,
+                            "{bytes:?} {from} {to}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn byte_classes_cover_the_characters() {
