@@ -401,7 +401,13 @@ pub(crate) fn mark_quotes(text: &str, tokens: &mut [Token], sentences: &[Sentenc
 fn mark_paragraph(text: &str, tokens: &mut [Token]) {
     let mut stack: Vec<Open> = Vec::new();
     for k in 0..tokens.len() {
-        let is_mark = match (tokens[k].kind, mark_char(text, &tokens[k])) {
+        // Words and numbers are never quote marks: only read the mark of the others.
+        let kind = tokens[k].kind;
+        let mark = match kind {
+            TokenKind::Quote | TokenKind::Punct => mark_char(text, &tokens[k]),
+            TokenKind::Word | TokenKind::Number => None,
+        };
+        let is_mark = match (kind, mark) {
             (TokenKind::Quote, Some(c)) => {
                 quote_mark(c, &mut stack, word_follows(tokens, k));
                 true
