@@ -205,7 +205,8 @@ impl Tokenizer<'_, '_> {
         matches!(self.char_at(p), Some('s' | 'S')) && !self.char_at(p + 1).is_some_and(is_word_char)
     }
 
-    /// Reads the word or number starting at `p`; returns the position after it.
+    /// Reads the word or number starting at `p`; returns the position after it (and after
+    /// one space that follows it).
     fn word(&mut self, p: usize) -> usize {
         let bytes = self.text.as_bytes();
         let mut j = p;
@@ -257,7 +258,7 @@ impl Tokenizer<'_, '_> {
             j += c.len_utf8();
             real = j;
         }
-        if self.char_at(real) == Some('.') {
+        if real < self.end && bytes[real] == b'.' {
             let surface = &self.text[p..real];
             let keeps = if plain || surface.is_ascii() {
                 self.keeps_dot(surface, real)
@@ -280,7 +281,12 @@ impl Tokenizer<'_, '_> {
             (false, _) => self.fold_span(p, real),
         };
         self.push(p, real, folded, kind);
-        real
+        // A space after the word makes no token: step over it here.
+        if real < self.end && bytes[real] == b' ' {
+            real + 1
+        } else {
+            real
+        }
     }
 
     /// True when `c` at `j` continues the current word: a word character, or a dot, comma
