@@ -119,9 +119,48 @@ impl Tokenizer<'_, '_> {
 
     /// Reads the token starting at byte `p`; returns the position after it.
     fn step(&mut self, p: usize) -> usize {
-        let b = self.text.as_bytes()[p];
+        let bytes = self.text.as_bytes();
+        let b = bytes[p];
         if b.is_ascii_alphanumeric() {
-            return self.word(p);
+            // The common case, without the general word loop: a run of ASCII letters and
+            // digits that ends where no character could continue it (the text end, or an
+            // ASCII byte other than `.` `,` `'`). [`Tokenizer::word`] gives the same token.
+            let mut j = p;
+            let mut all = DIGIT;
+            let mut any = 0;
+            for &x in &bytes[p..self.end] {
+                let k = ASCII_CLASS[usize::from(x)];
+                if k & ALNUM == 0 {
+                    break;
+                }
+                all &= k;
+                any |= k;
+                j += 1;
+            }
+            let ends = match bytes[..self.end].get(j) {
+                None => true,
+                Some(&x) => x.is_ascii() && !matches!(x, b'.' | b',' | b'\''),
+            };
+            if !ends {
+                return self.word(p);
+            }
+            let kind = if all & DIGIT != 0 {
+                TokenKind::Number
+            } else {
+                TokenKind::Word
+            };
+            let folded = if any & UPPER != 0 {
+                self.text[p..j].to_ascii_lowercase()
+            } else {
+                String::new()
+            };
+            self.push(p, j, folded, kind);
+            // A space after the word makes no token: step over it here.
+            return if j < self.end && bytes[j] == b' ' {
+                j + 1
+            } else {
+                j
+            };
         }
         if b == b' ' {
             return p + 1;
