@@ -199,7 +199,6 @@ impl Tokenizer<'_, '_> {
             }
         }
         let j = if c.is_ascii() {
-            let bytes = self.text.as_bytes();
             let mut j = n1;
             while j < self.end && bytes[j] == b {
                 j += 1;
