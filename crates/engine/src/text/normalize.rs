@@ -94,7 +94,37 @@ pub(crate) fn is_line_break(c: char) -> bool {
 
 /// True for a character that can be part of a word: a letter, a digit or a combining mark.
 pub(crate) fn is_word_char(c: char) -> bool {
+    // No ASCII character is a combining mark: skip that table lookup for ASCII.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// The character of `text` that starts at byte `p`, when `p < end`. `p` must be a character
+/// boundary and `end` one too (or the text length).
+#[inline]
+pub(crate) fn char_at(text: &str, p: usize, end: usize) -> Option<char> {
+    if p >= end {
+        return None;
+    }
+    match text.as_bytes()[p] {
+        b if b.is_ascii() => Some(b as char),
+        _ => text[p..end].chars().next(),
+    }
+}
+
+/// The character of `text` that ends at byte `p`, when `p > start`. `p` and `start` must be
+/// character boundaries.
+#[inline]
+pub(crate) fn char_before(text: &str, start: usize, p: usize) -> Option<char> {
+    if p <= start {
+        return None;
+    }
+    match text.as_bytes()[p - 1] {
+        b if b.is_ascii() => Some(b as char),
+        _ => text[start..p].chars().next_back(),
+    }
 }
 
 /// True for a double quote mark (straight, curly, low-9 or guillemet) and for the single
@@ -150,6 +180,9 @@ pub(crate) enum Abbrev {
     /// only when a capitalised word follows.
     Final,
 }
+
+/// The length in bytes of the longest abbreviation of [`CAPITALISED`] and [`LOWER_CASE`].
+const MAX_ABBREVIATION: usize = 6;
 
 /// Abbreviations that are written capitalised; they match as written or in capitals.
 const CAPITALISED: &[(&str, Abbrev)] = &[
@@ -214,8 +247,19 @@ const LOWER_CASE: &[(&str, Abbrev)] = &[
 /// The abbreviation class of `word` (written without its final dot, e.g. "Mr", "e.g"), or
 /// `None` when a dot after it is an ordinary full stop.
 pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
+    if word.len() > MAX_ABBREVIATION {
+        return None;
+    }
+    // Every abbreviation is ASCII, so its `to_uppercase` is its ASCII upper case: compare
+    // byte by byte instead of building that string for every entry.
     for &(abbr, class) in CAPITALISED {
-        if word == abbr || (word.len() == abbr.len() && word == abbr.to_uppercase()) {
+        if word.len() == abbr.len()
+            && (word == abbr
+                || word
+                    .bytes()
+                    .zip(abbr.bytes())
+                    .all(|(w, a)| w == a.to_ascii_uppercase()))
+        {
             return Some(class);
         }
     }
@@ -296,6 +340,56 @@ mod tests {
         ("region", None),
         ("", None),
     ];
+
+    /// [`abbreviation`] as first written, building each upper-case form.
+    fn abbreviation_by_allocation(word: &str) -> Option<Abbrev> {
+        for &(abbr, class) in CAPITALISED {
+            if word == abbr || (word.len() == abbr.len() && word == abbr.to_uppercase()) {
+                return Some(class);
+            }
+        }
+        LOWER_CASE
+            .iter()
+            .find(|(abbr, _)| word.eq_ignore_ascii_case(abbr))
+            .map(|&(_, class)| class)
+    }
+
+    #[test]
+    fn abbreviation_without_allocation_agrees() {
+        let mut words: Vec<String> = Vec::new();
+        for &(abbr, _) in CAPITALISED.iter().chain(LOWER_CASE) {
+            words.push(abbr.to_string());
+            words.push(abbr.to_uppercase());
+            words.push(abbr.to_lowercase());
+            words.push(format!("{abbr}x"));
+            words.push(abbr[1..].to_string());
+        }
+        for w in [
+            "",
+            "ß",
+            "MR",
+            "mR",
+            "Mr.",
+            "No",
+            "NO",
+            "nO",
+            "İnc",
+            "Dr\u{200B}",
+            "Ĳ",
+        ] {
+            words.push(w.to_string());
+        }
+        for w in &words {
+            assert_eq!(abbreviation(w), abbreviation_by_allocation(w), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn no_abbreviation_is_longer_than_the_maximum() {
+        for &(abbr, _) in CAPITALISED.iter().chain(LOWER_CASE) {
+            assert!(abbr.len() <= MAX_ABBREVIATION, "{abbr}");
+        }
+    }
 
     #[test]
     fn abbreviation_table() {

@@ -15,8 +15,10 @@
 //!   case; not after titles, initials, dotted acronyms ("U.S." is a sentence end only at the
 //!   end of a paragraph or line), and a glued "region.The" is split.
 
+#[cfg(doc)]
+use super::normalize::is_line_break;
 use super::normalize::{
-    abbreviation, is_closer, is_dotted_acronym, is_ignorable, is_initial, is_line_break,
+    abbreviation, char_at, char_before, is_closer, is_dotted_acronym, is_ignorable, is_initial,
     is_quote_char, is_space, is_word_char, Abbrev,
 };
 
@@ -47,23 +49,38 @@ pub fn split_sentences(text: &str) -> Vec<(usize, usize, usize)> {
     out
 }
 
-/// Byte spans of the lines of `text`, without their line ends.
+/// Byte spans of the lines of `text`, without their line ends. The line breaks of
+/// [`is_line_break`] are found byte by byte: `\n` `\r` VT FF, and U+0085 (C2 85), U+2028 and
+/// U+2029 (E2 80 A8/A9).
 fn line_spans(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut lines = Vec::new();
     let mut start = 0;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if !is_line_break(c) {
-            continue;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Jump to the next byte that may start a line break.
+        match find_class(bytes, i, bytes.len(), LINE) {
+            Some(k) => i = k,
+            None => break,
         }
-        lines.push((start, i));
-        start = i + c.len_utf8();
-        if c == '\r' {
-            if let Some(&(j, '\n')) = iter.peek() {
-                start = j + 1;
-                iter.next();
+        let len = match bytes[i] {
+            b'\n' | 0x0B | 0x0C => 1,
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
+            b'\r' => 1,
+            0xC2 if bytes.get(i + 1) == Some(&0x85) => 2,
+            0xE2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+            {
+                3
             }
-        }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        lines.push((start, i));
+        i += len;
+        start = i;
     }
     lines.push((start, text.len()));
     lines
@@ -188,7 +205,70 @@ fn is_wide_terminal(c: char) -> bool {
     matches!(c, '\u{3002}' | '\u{FF01}' | '\u{FF1F}')
 }
 
+/// [`BYTE_CLASS`] bit of the bytes that may start an [`is_line_break`] character: `\n` `\r`
+/// VT FF, and the lead bytes of U+0085 (C2) and of U+2028, U+2029 (E2).
+const LINE: u8 = 1;
+/// [`BYTE_CLASS`] bit of the bytes that may start an [`is_terminal`] character: `.` `!` `?`,
+/// and the lead bytes of `…` `‼` (E2), `。` (E3), `！` `？` (EF).
+const TERMINAL: u8 = 2;
+
+/// The class bits of every byte value, for scanning without decoding.
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    table[b'\n' as usize] = LINE;
+    table[b'\r' as usize] = LINE;
+    table[0x0B] = LINE;
+    table[0x0C] = LINE;
+    table[0xC2] = LINE;
+    table[0xE2] = LINE | TERMINAL;
+    table[b'.' as usize] = TERMINAL;
+    table[b'!' as usize] = TERMINAL;
+    table[b'?' as usize] = TERMINAL;
+    table[0xE3] = TERMINAL;
+    table[0xEF] = TERMINAL;
+    table
+};
+
+/// The first position in `from..to` whose byte has the bit `class` ([`LINE`] or
+/// [`TERMINAL`]) in [`BYTE_CLASS`]. Eight bytes are tested at once: a word with a non-ASCII
+/// byte, or one that may hold a byte of the class, is looked at byte by byte; for ASCII, the
+/// word tests below find every byte of the class (and sometimes more).
+fn find_class(bytes: &[u8], from: usize, to: usize, class: u8) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    // Some byte of `x` is zero / below `n` (`n <= 0x80`), when no byte has its high bit.
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let has_less = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let in_class = |b: &u8| BYTE_CLASS[usize::from(*b)] & class != 0;
+    let mut i = from;
+    while i + 8 <= to {
+        let block = &bytes[i..i + 8];
+        let mut word = [0u8; 8];
+        word.copy_from_slice(block);
+        let x = u64::from_le_bytes(word);
+        let maybe = x & HIGH != 0
+            || if class == LINE {
+                // `\n` `\r` VT FF are the ASCII bytes of the class, all below 0x0E.
+                has_less(x, 0x0E) != 0
+            } else {
+                (has_zero(x ^ (ONES * u64::from(b'.')))
+                    | has_zero(x ^ (ONES * u64::from(b'!')))
+                    | has_zero(x ^ (ONES * u64::from(b'?'))))
+                    != 0
+            };
+        if maybe {
+            if let Some(k) = block.iter().position(in_class) {
+                return Some(i + k);
+            }
+        }
+        i += 8;
+    }
+    bytes[i..to].iter().position(in_class).map(|k| i + k)
+}
+
 /// Splits the chunk `text[start..end]` (line breaks in it are plain spaces) into sentences.
+/// Positions are byte offsets; the scan for terminal punctuation goes byte by byte and only
+/// decodes a character where one may start.
 fn split_chunk(
     text: &str,
     start: usize,
@@ -196,39 +276,36 @@ fn split_chunk(
     index: usize,
     out: &mut Vec<(usize, usize, usize)>,
 ) {
-    let chars: Vec<(usize, char)> = text[start..end]
-        .char_indices()
-        .map(|(i, c)| (start + i, c))
-        .collect();
+    let chunk = Chunk { text, start, end };
+    let bytes = text.as_bytes();
     let mut seg_start = start;
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_terminal(chars[i].1) {
-            i += 1;
+    let mut i = start;
+    while i < end {
+        // Continuation bytes never equal these lead bytes, so `i` lands on a boundary.
+        match find_class(bytes, i, end, TERMINAL) {
+            Some(k) => i = k,
+            None => break,
+        }
+        let Some(c) = chunk.char_at(i) else {
+            break;
+        };
+        if !is_terminal(c) {
+            i += c.len_utf8();
             continue;
         }
-        let run_end = skip(&chars, i, is_terminal);
-        let closed = skip(&chars, run_end, is_closer);
-        let next = skip(&chars, closed, is_space);
-        if next >= chars.len() {
+        let run_end = chunk.skip(i, is_terminal);
+        let closed = chunk.skip(run_end, is_closer);
+        let next = chunk.skip(closed, is_space);
+        if next >= end {
             break;
         }
-        if ends_sentence(&chars, i, run_end, closed, next) {
-            let cut = chars[closed].0;
-            push_trimmed(text, seg_start, cut, index, out);
-            seg_start = cut;
+        if chunk.ends_sentence(i, run_end, closed, next) {
+            push_trimmed(text, seg_start, closed, index, out);
+            seg_start = closed;
         }
-        i = closed.max(i + 1);
+        i = closed;
     }
     push_trimmed(text, seg_start, end, index, out);
-}
-
-/// The first index at or after `i` whose character does not satisfy `pred`.
-fn skip(chars: &[(usize, char)], mut i: usize, pred: impl Fn(char) -> bool) -> usize {
-    while i < chars.len() && pred(chars[i].1) {
-        i += 1;
-    }
-    i
 }
 
 /// Pushes `text[start..end]` trimmed, unless it is blank.
@@ -248,62 +325,87 @@ fn push_trimmed(
     }
 }
 
-/// Decides whether the terminal run `chars[run..run_end]`, followed by closers up to
-/// `closed` and white space up to `next` (a character exists there), ends a sentence.
-fn ends_sentence(
-    chars: &[(usize, char)],
-    run: usize,
-    run_end: usize,
-    closed: usize,
-    next: usize,
-) -> bool {
-    let run_chars: Vec<char> = chars[run..run_end].iter().map(|&(_, c)| c).collect();
-    if run_chars.iter().any(|&c| is_wide_terminal(c)) {
-        return true;
-    }
-    let single_dot = run_chars == ['.'];
-    if next == closed {
-        return single_dot && glued(chars, run, next) && dot_ends(chars, run, closed, next);
-    }
-    let following = chars[next].1;
-    if following.is_lowercase() || matches!(following, ',' | ';' | ':' | ')' | ']' | '}' | '%') {
-        return false;
-    }
-    !single_dot || dot_ends(chars, run, closed, next)
+/// The chunk `text[start..end]` being split; positions are byte offsets into `text` on
+/// character boundaries within `start..=end`.
+struct Chunk<'t> {
+    text: &'t str,
+    start: usize,
+    end: usize,
 }
 
-/// True for "region.The": a lower-case letter, digit or closing quote before the dot at `dot`
-/// and a capitalised word right after it at `next`.
-fn glued(chars: &[(usize, char)], dot: usize, next: usize) -> bool {
-    let before_ok = dot > 0 && {
-        let b = chars[dot - 1].1;
-        b.is_lowercase() || b.is_numeric() || (is_closer(b) && b != ')' && b != ']')
-    };
-    let first = chars[next].1;
-    let second = chars.get(next + 1).map(|&(_, c)| c);
-    before_ok
-        && first.is_uppercase()
-        && !second.is_some_and(|c| is_word_char(c) && !c.is_lowercase())
-}
-
-/// Decides whether the single dot at `dot` ends a sentence, given the word before it.
-fn dot_ends(chars: &[(usize, char)], dot: usize, closed: usize, next: usize) -> bool {
-    if closed > dot + 1 {
-        return true;
+impl Chunk<'_> {
+    /// The character starting at `p`, if inside the chunk.
+    fn char_at(&self, p: usize) -> Option<char> {
+        char_at(self.text, p, self.end)
     }
-    let word = word_before(chars, dot);
-    match abbreviation(&word) {
-        Some(Abbrev::Title) => return false,
-        Some(Abbrev::Numero) => return !chars[next].1.is_numeric(),
-        Some(Abbrev::Final) => return true,
-        None => {}
-    }
-    !(is_initial(&word) || is_dotted_acronym(&word))
-}
 
-/// The word (word characters and inner dots) right before index `i`.
-fn word_before(chars: &[(usize, char)], i: usize) -> String {
-    word_from_rev(chars[..i].iter().rev().map(|&(_, c)| c))
+    /// The character ending at `p`, if inside the chunk.
+    fn char_before(&self, p: usize) -> Option<char> {
+        char_before(self.text, self.start, p)
+    }
+
+    /// The first position at or after `p` whose character does not satisfy `pred`.
+    fn skip(&self, mut p: usize, pred: impl Fn(char) -> bool) -> usize {
+        while let Some(c) = self.char_at(p) {
+            if !pred(c) {
+                break;
+            }
+            p += c.len_utf8();
+        }
+        p
+    }
+
+    /// Decides whether the terminal run `run..run_end`, followed by closers up to `closed`
+    /// and white space up to `next` (a character exists there), ends a sentence.
+    fn ends_sentence(&self, run: usize, run_end: usize, closed: usize, next: usize) -> bool {
+        let run_text = &self.text[run..run_end];
+        if run_text.chars().any(is_wide_terminal) {
+            return true;
+        }
+        let single_dot = run_text == ".";
+        if next == closed {
+            return single_dot && self.glued(run, next) && self.dot_ends(run, closed, next);
+        }
+        let Some(following) = self.char_at(next) else {
+            return false;
+        };
+        if following.is_lowercase() || matches!(following, ',' | ';' | ':' | ')' | ']' | '}' | '%')
+        {
+            return false;
+        }
+        !single_dot || self.dot_ends(run, closed, next)
+    }
+
+    /// True for "region.The": a lower-case letter, digit or closing quote before the dot at
+    /// `dot` and a capitalised word right after it at `next`.
+    fn glued(&self, dot: usize, next: usize) -> bool {
+        let before_ok = self.char_before(dot).is_some_and(|b| {
+            b.is_lowercase() || b.is_numeric() || (is_closer(b) && b != ')' && b != ']')
+        });
+        let Some(first) = self.char_at(next) else {
+            return false;
+        };
+        let second = self.char_at(next + first.len_utf8());
+        before_ok
+            && first.is_uppercase()
+            && !second.is_some_and(|c| is_word_char(c) && !c.is_lowercase())
+    }
+
+    /// Decides whether the single dot at `dot` ends a sentence, given the word before it.
+    fn dot_ends(&self, dot: usize, closed: usize, next: usize) -> bool {
+        // The dot is one byte.
+        if closed > dot + 1 {
+            return true;
+        }
+        let word = word_from_rev(self.text[self.start..dot].chars().rev());
+        match abbreviation(&word) {
+            Some(Abbrev::Title) => return false,
+            Some(Abbrev::Numero) => return !self.char_at(next).is_some_and(char::is_numeric),
+            Some(Abbrev::Final) => return true,
+            None => {}
+        }
+        !(is_initial(&word) || is_dotted_acronym(&word))
+    }
 }
 
 #[cfg(test)]
@@ -386,6 +488,58 @@ mod tests {
         ("日本語です。テストです！", &[("日本語です。", 0), ("テストです！", 0)]),
         ("Ça va. Été chaud.", &[("Ça va.", 0), ("Été chaud.", 0)]),
     ];
+
+    #[test]
+    fn find_class_finds_the_first_byte_of_the_class() {
+        let mut seed: u64 = 0x1234_5678_9ABC_DEF1;
+        let interesting = [
+            b'.', b'!', b'?', b'\n', b'\r', 0x0B, 0x0C, 0x0E, 0x09, 0, b'a', b' ', b'-', b'/',
+            b'>', 0x7F, 0x80, 0xC2, 0xE2, 0xE3, 0xEF, 0xFF, 0x85,
+        ];
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|k| {
+                    let r = seed.rotate_left(k as u32 * 5);
+                    if r.is_multiple_of(3) {
+                        interesting[(r / 3 % interesting.len() as u64) as usize]
+                    } else {
+                        b'a' + (r % 26) as u8
+                    }
+                })
+                .collect();
+            for class in [LINE, TERMINAL] {
+                for from in 0..=len.min(9) {
+                    for to in [len, len.saturating_sub(3).max(from)] {
+                        let naive =
+                            (from..to).find(|&k| BYTE_CLASS[usize::from(bytes[k])] & class != 0);
+                        assert_eq!(
+                            find_class(&bytes, from, to, class),
+                            naive,
+                            "{bytes:?} {from} {to}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn byte_classes_cover_the_characters() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let lead = usize::from(c.encode_utf8(&mut buf).as_bytes()[0]);
+            if super::super::normalize::is_line_break(c) {
+                assert!(BYTE_CLASS[lead] & LINE != 0, "{c:?}");
+            }
+            if is_terminal(c) {
+                assert!(BYTE_CLASS[lead] & TERMINAL != 0, "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn sentence_table() {

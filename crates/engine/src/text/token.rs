@@ -7,8 +7,8 @@
 //! [`mark_quotes`]. [`phrase_tokens`] runs the very same tokenizer, so rules and text agree.
 
 use super::normalize::{
-    abbreviation, fold, is_apostrophe, is_dotted_acronym, is_hyphen, is_ignorable, is_initial,
-    is_quote_char, is_space, is_word_char, Abbrev,
+    abbreviation, char_at, char_before, fold, is_apostrophe, is_dotted_acronym, is_hyphen,
+    is_ignorable, is_initial, is_quote_char, is_space, is_word_char, Abbrev,
 };
 use super::{SentenceInfo, Token, TokenKind};
 
@@ -17,36 +17,20 @@ use super::{SentenceInfo, Token, TokenKind};
 pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
     let end = floor_boundary(text, end.min(text.len()));
     let start = floor_boundary(text, start.min(end));
-    // The characters with their offsets, in a buffer kept per thread: tokenising sentence
-    // after sentence then allocates nothing.
-    thread_local! {
-        static CHARS: std::cell::RefCell<Vec<(usize, char)>> = const {
-            std::cell::RefCell::new(Vec::new())
-        };
+    let mut tokenizer = Tokenizer {
+        text,
+        start,
+        end,
+        first: out.len(),
+        out,
+        join: false,
+    };
+    let mut p = start;
+    while p < end {
+        let next = tokenizer.step(p);
+        // Every step reads at least one character; stay safe should one not.
+        p = if next > p { next } else { tokenizer.after(p) };
     }
-    CHARS.with(|buf| {
-        // A nested call (none today) would find the buffer taken: it gets its own.
-        let mut own = Vec::new();
-        let mut guard = buf.try_borrow_mut();
-        let chars = match guard.as_deref_mut() {
-            Ok(shared) => shared,
-            Err(_) => &mut own,
-        };
-        chars.clear();
-        chars.extend(text[start..end].char_indices().map(|(i, c)| (start + i, c)));
-        let mut tokenizer = Tokenizer {
-            text,
-            chars,
-            end,
-            first: out.len(),
-            out,
-            join: false,
-        };
-        let mut i = 0;
-        while i < tokenizer.chars.len() {
-            i = tokenizer.step(i).max(i + 1);
-        }
-    });
 }
 
 /// The folded forms of the tokens of a rule phrase, by the same rules as [`tokenize`]
@@ -68,12 +52,42 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// The state of one [`tokenize`] call.
+/// [`ASCII_CLASS`] bit of the ASCII letters and digits.
+const ALNUM: u8 = 1;
+/// [`ASCII_CLASS`] bit of the ASCII digits.
+const DIGIT: u8 = 2;
+
+/// [`ASCII_CLASS`] bit of the ASCII upper-case letters.
+const UPPER: u8 = 4;
+
+/// The class bits of every byte value; 0 for the non-ASCII bytes.
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            table[b] |= ALNUM;
+        }
+        if c.is_ascii_digit() {
+            table[b] |= DIGIT;
+        }
+        if c.is_ascii_uppercase() {
+            table[b] |= UPPER;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// The state of one [`tokenize`] call. Positions are byte offsets into `text`, always on
+/// character boundaries within `start..=end`; characters are decoded where they are read,
+/// with a shortcut for ASCII bytes (most of the text).
 struct Tokenizer<'t, 'o> {
     /// The whole original text.
     text: &'t str,
-    /// The characters of the range being tokenised, with their byte offsets in `text`.
-    chars: &'t [(usize, char)],
+    /// First byte of the range being tokenised.
+    start: usize,
     /// One past the last byte of the range.
     end: usize,
     /// Where this call's tokens start in `out`.
@@ -85,118 +99,232 @@ struct Tokenizer<'t, 'o> {
 }
 
 impl Tokenizer<'_, '_> {
-    /// Byte offset of character `i` (or the end of the range).
-    fn byte(&self, i: usize) -> usize {
-        self.chars.get(i).map_or(self.end, |&(b, _)| b)
+    /// The character starting at byte `p`, if inside the range.
+    #[inline]
+    fn char_at(&self, p: usize) -> Option<char> {
+        char_at(self.text, p, self.end)
     }
 
-    /// Character `i`, if inside the range.
-    fn char_at(&self, i: usize) -> Option<char> {
-        self.chars.get(i).map(|&(_, c)| c)
+    /// The character ending at byte `p`, if inside the range.
+    #[inline]
+    fn char_before(&self, p: usize) -> Option<char> {
+        char_before(self.text, self.start, p)
     }
 
-    /// Reads the token starting at character `i`; returns the index after it.
-    fn step(&mut self, i: usize) -> usize {
-        let Some(c) = self.char_at(i) else {
-            return i + 1;
+    /// The position after the character at `p` (or `p` at the end of the range).
+    #[inline]
+    fn after(&self, p: usize) -> usize {
+        p + self.char_at(p).map_or(0, char::len_utf8)
+    }
+
+    /// Reads the token starting at byte `p`; returns the position after it.
+    fn step(&mut self, p: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let b = bytes[p];
+        if b.is_ascii_alphanumeric() {
+            // The common case, without the general word loop: a run of ASCII letters and
+            // digits that ends where no character could continue it (the text end, or an
+            // ASCII byte other than `.` `,` `'`). [`Tokenizer::word`] gives the same token.
+            let mut j = p;
+            let mut all = DIGIT;
+            let mut any = 0;
+            for &x in &bytes[p..self.end] {
+                let k = ASCII_CLASS[usize::from(x)];
+                if k & ALNUM == 0 {
+                    break;
+                }
+                all &= k;
+                any |= k;
+                j += 1;
+            }
+            let ends = match bytes[..self.end].get(j) {
+                None => true,
+                Some(&x) => x.is_ascii() && !matches!(x, b'.' | b',' | b'\''),
+            };
+            if !ends {
+                return self.word(p);
+            }
+            let kind = if all & DIGIT != 0 {
+                TokenKind::Number
+            } else {
+                TokenKind::Word
+            };
+            let folded = if any & UPPER != 0 {
+                self.text[p..j].to_ascii_lowercase()
+            } else {
+                String::new()
+            };
+            self.push(p, j, folded, kind);
+            // A space after the word makes no token: step over it here.
+            return if j < self.end && bytes[j] == b' ' {
+                j + 1
+            } else {
+                j
+            };
+        }
+        if b == b' ' {
+            return p + 1;
+        }
+        let Some(c) = self.char_at(p) else {
+            return p + 1;
         };
+        let n1 = p + c.len_utf8();
         if is_space(c) {
-            return i + 1;
+            return n1;
         }
         if is_word_char(c) {
-            return self.word(i);
+            return self.word(p);
         }
-        let attached = self.attached_to_word(i);
-        if is_apostrophe(c) && attached && self.possessive_at(i) {
-            self.push(i, i + 2, "'s".to_string(), TokenKind::Word);
-            return i + 2;
+        let attached = self.attached_to_word(p);
+        if is_apostrophe(c) && attached && self.possessive_after(n1) {
+            // The `s` is one byte.
+            self.push(p, n1 + 1, "'s".to_string(), TokenKind::Word);
+            return n1 + 1;
         }
         if is_apostrophe(c) && attached && c != '\u{2018}' {
-            self.push(i, i + 1, "'".to_string(), TokenKind::Punct);
-            return i + 1;
+            self.push(p, n1, "'".to_string(), TokenKind::Punct);
+            return n1;
         }
         if is_quote_char(c) {
-            self.push(i, i + 1, "\"".to_string(), TokenKind::Quote);
-            return i + 1;
+            self.push(p, n1, "\"".to_string(), TokenKind::Quote);
+            return n1;
         }
         // Invisible characters around a joining hyphen ("de\u{200B}-escalate") do not
         // break the word: look past them on both sides.
-        let after = self.skip_while(i + 1, is_ignorable);
-        if is_hyphen(c) && attached && self.char_at(after).is_some_and(is_word_char) {
-            self.join = true;
-            return i + 1;
+        if is_hyphen(c) && attached {
+            let after = self.skip_while(n1, is_ignorable);
+            if self.char_at(after).is_some_and(is_word_char) {
+                self.join = true;
+                return n1;
+            }
         }
-        let j = self.skip_while(i + 1, |x| x == c);
-        let folded = self.fold_span(i, j);
-        self.push(i, j, folded, TokenKind::Punct);
+        let j = if c.is_ascii() {
+            let mut j = n1;
+            while j < self.end && bytes[j] == b {
+                j += 1;
+            }
+            j
+        } else {
+            self.skip_while(n1, |x| x == c)
+        };
+        let folded = self.fold_span(p, j);
+        self.push(p, j, folded, TokenKind::Punct);
         j
     }
 
-    /// The first index at or after `i` whose character does not satisfy `pred`.
-    fn skip_while(&self, mut i: usize, pred: impl Fn(char) -> bool) -> usize {
-        while self.char_at(i).is_some_and(&pred) {
-            i += 1;
+    /// The first position at or after `p` whose character does not satisfy `pred`.
+    fn skip_while(&self, mut p: usize, pred: impl Fn(char) -> bool) -> usize {
+        while let Some(c) = self.char_at(p) {
+            if !pred(c) {
+                break;
+            }
+            p += c.len_utf8();
         }
-        i
+        p
     }
 
-    /// True when the previous token of this call is a word or number ending right at `i`, or
+    /// True when the previous token of this call is a word or number ending right at `p`, or
     /// only invisible characters ([`is_ignorable`]) before it.
-    fn attached_to_word(&self, i: usize) -> bool {
-        let mut k = i;
-        while k > 0 && self.char_at(k - 1).is_some_and(is_ignorable) {
-            k -= 1;
+    fn attached_to_word(&self, p: usize) -> bool {
+        if self.out.len() <= self.first {
+            return false;
         }
-        self.out.len() > self.first
-            && self.out.last().is_some_and(|t| {
-                t.end == self.byte(k) && matches!(t.kind, TokenKind::Word | TokenKind::Number)
-            })
+        let mut k = p;
+        while let Some(c) = self.char_before(k).filter(|&c| is_ignorable(c)) {
+            k -= c.len_utf8();
+        }
+        self.out
+            .last()
+            .is_some_and(|t| t.end == k && matches!(t.kind, TokenKind::Word | TokenKind::Number))
     }
 
-    /// True when the apostrophe at `i` starts a possessive `'s` ending a word.
-    fn possessive_at(&self, i: usize) -> bool {
-        matches!(self.char_at(i + 1), Some('s' | 'S'))
-            && !self.char_at(i + 2).is_some_and(is_word_char)
+    /// True when an apostrophe ending at `p` starts a possessive `'s` ending a word.
+    fn possessive_after(&self, p: usize) -> bool {
+        matches!(self.char_at(p), Some('s' | 'S')) && !self.char_at(p + 1).is_some_and(is_word_char)
     }
 
-    /// Reads the word or number starting at `i`; returns the index after it.
-    fn word(&mut self, i: usize) -> usize {
-        let mut j = i;
-        let mut real = i;
+    /// Reads the word or number starting at `p`; returns the position after it (and after
+    /// one space that follows it).
+    fn word(&mut self, p: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut j = p;
+        let mut real = p;
         let mut numeric = true;
-        while let Some(c) = self.char_at(j) {
-            if is_ignorable(c) {
+        // True while every character read is printable ASCII, and then `upper` tells whether
+        // one is upper case: the folded form is known without reading the word again.
+        let mut plain = true;
+        let mut upper = false;
+        loop {
+            // The common case: a run of ASCII letters and digits.
+            let run = j;
+            let mut all = DIGIT;
+            let mut any = 0;
+            for &b in &bytes[j..self.end] {
+                let k = ASCII_CLASS[usize::from(b)];
+                if k & ALNUM == 0 {
+                    break;
+                }
+                all &= k;
+                any |= k;
                 j += 1;
+            }
+            if j > run {
+                numeric &= all & DIGIT != 0;
+                upper |= any & UPPER != 0;
+                real = j;
+            }
+            let Some(&b) = bytes[..self.end].get(j) else {
+                break;
+            };
+            // Other ASCII characters than these three are neither invisible nor inside words.
+            if b.is_ascii() && !matches!(b, b'.' | b',' | b'\'') {
+                break;
+            }
+            let Some(c) = self.char_at(j) else {
+                break;
+            };
+            if is_ignorable(c) {
+                plain = false;
+                j += c.len_utf8();
                 continue;
             }
             if !self.continues_word(j, c, numeric) {
                 break;
             }
             numeric &= c.is_numeric() || c == '.' || c == ',';
-            j += 1;
+            plain &= c.is_ascii_graphic();
+            j += c.len_utf8();
             real = j;
         }
-        let surface = &self.text[self.byte(i)..self.byte(real)];
-        let stripped: std::borrow::Cow<str> = if surface.is_ascii() {
-            surface.into()
-        } else {
-            surface
-                .chars()
-                .filter(|&c| !is_ignorable(c))
-                .collect::<String>()
-                .into()
-        };
-        if self.char_at(real) == Some('.') && self.keeps_dot(&stripped, real) {
-            real += 1;
+        if real < self.end && bytes[real] == b'.' {
+            let surface = &self.text[p..real];
+            let keeps = if plain || surface.is_ascii() {
+                self.keeps_dot(surface, real)
+            } else {
+                let stripped: String = surface.chars().filter(|&c| !is_ignorable(c)).collect();
+                self.keeps_dot(&stripped, real)
+            };
+            if keeps {
+                real += 1;
+            }
         }
         let kind = if numeric {
             TokenKind::Number
         } else {
             TokenKind::Word
         };
-        let folded = self.fold_span(i, real);
-        self.push(i, real, folded, kind);
-        real
+        let folded = match (plain, upper) {
+            (true, false) => String::new(),
+            (true, true) => self.text[p..real].to_ascii_lowercase(),
+            (false, _) => self.fold_span(p, real),
+        };
+        self.push(p, real, folded, kind);
+        // A space after the word makes no token: step over it here.
+        if real < self.end && bytes[real] == b' ' {
+            real + 1
+        } else {
+            real
+        }
     }
 
     /// True when `c` at `j` continues the current word: a word character, or a dot, comma
@@ -205,8 +333,9 @@ impl Tokenizer<'_, '_> {
         if is_word_char(c) {
             return true;
         }
-        let before = j.checked_sub(1).and_then(|k| self.char_at(k));
-        let after = self.char_at(j + 1);
+        let next = j + c.len_utf8();
+        let before = self.char_before(j);
+        let after = self.char_at(next);
         let between = before.is_some_and(is_word_char) && after.is_some_and(is_word_char);
         match c {
             '.' => between,
@@ -215,7 +344,7 @@ impl Tokenizer<'_, '_> {
                     && before.is_some_and(char::is_numeric)
                     && after.is_some_and(char::is_numeric)
             }
-            _ => is_apostrophe(c) && between && !self.possessive_at(j),
+            _ => is_apostrophe(c) && between && !self.possessive_after(next),
         }
     }
 
@@ -235,31 +364,37 @@ impl Tokenizer<'_, '_> {
         }
     }
 
-    /// The folded form of characters `i..j` for [`Token::fold`]: empty when it is the text
-    /// itself (lower-case ASCII, the common case), so that most tokens allocate nothing.
+    /// The folded form of bytes `i..j` for [`Token::fold`]: empty when it is the text itself
+    /// (lower-case ASCII, the common case), so that most tokens allocate nothing.
     fn fold_span(&self, i: usize, j: usize) -> String {
-        let surface = &self.text[self.byte(i)..self.byte(j)];
-        if surface
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
-        {
-            return String::new();
+        let surface = &self.text[i..j];
+        let mut upper = false;
+        for b in surface.bytes() {
+            if !b.is_ascii_graphic() {
+                let folded = fold(surface);
+                return if folded.is_empty() || folded == surface {
+                    String::new()
+                } else {
+                    folded
+                };
+            }
+            upper |= b.is_ascii_uppercase();
         }
-        let folded = fold(surface);
-        if folded.is_empty() || folded == surface {
-            String::new()
+        // Printable ASCII: only the case can change.
+        if upper {
+            surface.to_ascii_lowercase()
         } else {
-            folded
+            String::new()
         }
     }
 
-    /// Appends the token of characters `i..j`.
+    /// Appends the token of bytes `i..j`.
     fn push(&mut self, i: usize, j: usize, fold: String, kind: TokenKind) {
         let joined =
             std::mem::take(&mut self.join) && matches!(kind, TokenKind::Word | TokenKind::Number);
         self.out.push(Token {
-            start: self.byte(i),
-            end: self.byte(j),
+            start: i,
+            end: j,
             fold,
             kind,
             in_quote: false,
@@ -310,7 +445,13 @@ pub(crate) fn mark_quotes(text: &str, tokens: &mut [Token], sentences: &[Sentenc
 fn mark_paragraph(text: &str, tokens: &mut [Token]) {
     let mut stack: Vec<Open> = Vec::new();
     for k in 0..tokens.len() {
-        let is_mark = match (tokens[k].kind, mark_char(text, &tokens[k])) {
+        // Words and numbers are never quote marks: only read the mark of the others.
+        let kind = tokens[k].kind;
+        let mark = match kind {
+            TokenKind::Quote | TokenKind::Punct => mark_char(text, &tokens[k]),
+            TokenKind::Word | TokenKind::Number => None,
+        };
+        let is_mark = match (kind, mark) {
             (TokenKind::Quote, Some(c)) => {
                 quote_mark(c, &mut stack, word_follows(tokens, k));
                 true
