@@ -566,7 +566,7 @@ fn gap_chain(node: &Node) -> usize {
     match node {
         Node::Tok(_) | Node::Set(_) | Node::Prefix(..) => 0,
         Node::Gap(..) => 1,
-        Node::Opt(inner) => gap_chain(inner),
+        Node::Opt(inner) | Node::Gate(_, inner) => gap_chain(inner),
         Node::Alt(items) | Node::Dispatch(_, items) => {
             items.iter().map(gap_chain).max().unwrap_or(0)
         }

@@ -195,6 +195,10 @@ pub(crate) enum Node {
     /// what must follow it. Made only by [`Patterns`], like [`Node::Set`]: one binary search
     /// instead of trying each alternative.
     Dispatch(Vec<u32>, Vec<Node>),
+    /// The node, tried only at a token of this bit set (the ids a match of it can start
+    /// with). Made only by [`Patterns`] around the alternatives and sequences inside a
+    /// sequence, which are tried at every position a gap before them reaches.
+    Gate(Vec<u64>, Box<Node>),
 }
 
 /// True if bit `id` is set in `bits`.
@@ -226,35 +230,50 @@ fn bit_ids(bits: &[u64]) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
-/// True for a sequence of two or more items that starts with a known token.
-fn keyed(node: &Node) -> bool {
-    matches!(node, Node::Seq(items) if items.len() >= 2
-        && matches!(items[0], Node::Tok(id) if id != UNKNOWN))
+/// The most tokens of a set that starts a sequence for the sequence to be keyed on each of
+/// them ([`dispatch`]): a lemma's forms, a short word list.
+const MAX_KEYS_OF_SET: usize = 16;
+
+/// The first tokens a sequence of two or more items can be keyed on in a [`Node::Dispatch`]:
+/// its first item's, when that is a known token or a small set of them.
+fn keys(node: &Node) -> Option<Vec<u32>> {
+    let Node::Seq(items) = node else {
+        return None;
+    };
+    if items.len() < 2 {
+        return None;
+    }
+    match &items[0] {
+        Node::Tok(id) if *id != UNKNOWN => Some(vec![*id]),
+        Node::Set(bits) => {
+            let ids: Vec<u32> = bit_ids(bits).collect();
+            (ids.len() <= MAX_KEYS_OF_SET).then_some(ids)
+        }
+        _ => None,
+    }
 }
 
-/// Groups the alternatives that are sequences starting with a token into one
-/// [`Node::Dispatch`] (when at least four are), keeping the others as they are.
+/// Groups the alternatives that are sequences starting with a token (or a small set of
+/// tokens) into one [`Node::Dispatch`] (when at least four are), keeping the others as they
+/// are.
 fn dispatch(alternatives: Vec<Node>) -> Vec<Node> {
-    if alternatives.iter().filter(|n| keyed(n)).count() < 4 {
+    if alternatives.iter().filter(|n| keys(n).is_some()).count() < 4 {
         return alternatives;
     }
     let mut pairs: Vec<(u32, Node)> = Vec::new();
     let mut others = Vec::new();
     for alt in alternatives {
-        match alt {
-            Node::Seq(mut items) if items.len() >= 2 => match items[0] {
-                Node::Tok(id) if id != UNKNOWN => {
-                    items.remove(0);
-                    let rest = if items.len() == 1 {
-                        items.remove(0)
-                    } else {
-                        Node::Seq(items)
-                    };
-                    pairs.push((id, rest));
-                }
-                _ => others.push(Node::Seq(items)),
-            },
-            other => others.push(other),
+        match (keys(&alt), alt) {
+            (Some(ids), Node::Seq(mut items)) => {
+                items.remove(0);
+                let rest = if items.len() == 1 {
+                    items.remove(0)
+                } else {
+                    Node::Seq(items)
+                };
+                pairs.extend(ids.into_iter().map(|id| (id, rest.clone())));
+            }
+            (_, other) => others.push(other),
         }
     }
     pairs.sort_by_key(|(id, _)| *id);
@@ -279,13 +298,26 @@ fn dispatch(alternatives: Vec<Node>) -> Vec<Node> {
     others
 }
 
+/// `node` behind a [`Node::Gate`] of its first tokens, when it is an alternative or a
+/// sequence, always starts with a known token, and never matches nothing.
+fn gate(node: Node) -> Node {
+    if !matches!(node, Node::Alt(_) | Node::Seq(_) | Node::Dispatch(..)) {
+        return node;
+    }
+    let mut first = First::default();
+    match first.add(&node) {
+        Some(false) if first.stems.is_empty() => Node::Gate(first.ids, Box::new(node)),
+        _ => node,
+    }
+}
+
 /// The matching form of `node`: alternatives of single tokens become one [`Node::Set`], so
 /// that a lemma's forms or a word list cost one bit test instead of a call each, and nested
 /// alternatives are flattened.
 fn optimise(node: &Node) -> Node {
     match node {
         Node::Seq(items) => {
-            let items: Vec<Node> = items.iter().map(optimise).collect();
+            let items: Vec<Node> = items.iter().map(|i| gate(optimise(i))).collect();
             if items.len() == 1 {
                 items.into_iter().next().unwrap_or(Node::Seq(Vec::new()))
             } else {
@@ -331,6 +363,7 @@ impl Node {
             Node::Tok(id) => vec![vec![*id]],
             Node::Set(bits) => vec![bit_ids(bits).collect()],
             Node::Dispatch(keys, _) => vec![keys.clone()],
+            Node::Gate(_, inner) => inner.needs(cost),
             Node::Prefix(_, id) if *id != UNKNOWN => vec![vec![*id]],
             Node::Prefix(..) | Node::Opt(_) | Node::Gap(..) => Vec::new(),
             Node::Seq(items) => items.iter().flat_map(|i| i.needs(cost)).collect(),
@@ -355,7 +388,7 @@ impl Node {
         match self {
             Node::Tok(id) => Some(vec![vec![*id]]),
             Node::Set(bits) => Some(bit_ids(bits).map(|id| vec![id]).collect()),
-            Node::Dispatch(..) => None,
+            Node::Dispatch(..) | Node::Gate(..) => None,
             Node::Alt(items) => {
                 let mut all = Vec::new();
                 for i in items {
@@ -469,6 +502,11 @@ fn ends(node: &Node, v: &View, pos: usize, out: &mut Vec<usize>) {
                 ends(&rests[i], v, pos + 1, out);
             }
         }
+        Node::Gate(first, inner) => {
+            if v.ids.get(pos).is_some_and(|&id| has_bit(first, id)) {
+                ends(inner, v, pos, out);
+            }
+        }
         Node::Prefix(stem, _) => {
             if pos < v.len() && v.folded(pos).starts_with(stem.as_str()) {
                 out.push(pos + 1);
@@ -518,6 +556,13 @@ fn mask(node: &Node, v: &View, pos: usize) -> Option<u128> {
             }
             m << 1
         }
+        Node::Gate(first, inner) => {
+            if pos < len && has_bit(first, v.ids[pos]) {
+                mask(inner, v, pos)?
+            } else {
+                0
+            }
+        }
         Node::Prefix(stem, _) => {
             u128::from(pos < len && v.folded(pos).starts_with(stem.as_str())) << 1
         }
@@ -557,6 +602,7 @@ fn mask(node: &Node, v: &View, pos: usize) -> Option<u128> {
                     let m = match item {
                         Node::Tok(id) => u128::from(p < len && v.ids[p] == *id) << 1,
                         Node::Set(bits) => u128::from(p < len && has_bit(bits, v.ids[p])) << 1,
+                        Node::Gate(first, _) if p >= len || !has_bit(first, v.ids[p]) => 0,
                         _ => mask(item, v, p)?,
                     };
                     if m != 0 {
@@ -645,6 +691,7 @@ impl First {
                 keys.iter().for_each(|&id| set_bit(&mut self.ids, id));
                 Some(false)
             }
+            Node::Gate(_, inner) => self.add(inner),
             Node::Prefix(stem, _) => {
                 self.stems.push(stem.clone());
                 Some(false)
