@@ -59,6 +59,8 @@ pub struct RuleSet {
     label_guards: Vec<Vec<usize>>,
     /// Which stance rules may match in a sentence.
     prefilter: Prefilter,
+    /// Which shared guards may match in a sentence.
+    guard_filter: Prefilter,
     /// Provenance hash of the sources ([`RuleSet::hash`]).
     hash: u64,
 }
@@ -152,6 +154,11 @@ impl RuleSet {
                 .filter(|(_, r)| r.kind == RuleKind::Stance)
                 .map(|(i, r)| (i, &r.patterns)),
         );
+        let guard_filter = Prefilter::new(
+            (c.rules.iter().enumerate())
+                .filter(|(_, r)| r.kind == RuleKind::Guard)
+                .map(|(i, r)| (i, &r.patterns)),
+        );
         let mut label_guards = vec![Vec::new(); c.labels.len()];
         for (i, r) in c
             .rules
@@ -169,6 +176,7 @@ impl RuleSet {
             index,
             label_guards,
             prefilter,
+            guard_filter,
             hash: hash::pack_hash(sources),
         })
     }
@@ -356,11 +364,10 @@ impl RuleSet {
     /// The stances of one sentence: one per label, the earliest surviving match.
     fn stances(&self, v: &View) -> Vec<Found> {
         let mut best: Vec<Option<Found>> = vec![None; self.c.labels.len()];
-        let mut label_guard_cache: Vec<Option<Vec<(usize, usize)>>> =
-            vec![None; self.c.labels.len()];
+        let mut guards = SentenceGuards::default();
         for (ri, found) in self.prefiltered(v) {
             let rule = &self.c.rules[ri];
-            for (s, e) in self.unguarded(ri, v, found, &mut label_guard_cache) {
+            for (s, e) in self.unguarded(ri, v, found, &mut guards) {
                 for &label in &rule.labels {
                     let f = Found {
                         label,
@@ -406,23 +413,19 @@ impl RuleSet {
     }
 
     /// Matches of rule `ri` in a sentence that no guard blocks.
-    fn rule_matches(
-        &self,
-        ri: usize,
-        v: &View,
-        cache: &mut [Option<Vec<(usize, usize)>>],
-    ) -> Vec<(usize, usize)> {
-        self.unguarded(ri, v, find_all(&self.c.rules[ri].patterns, v), cache)
+    fn rule_matches(&self, ri: usize, v: &View) -> Vec<(usize, usize)> {
+        let found = find_all(&self.c.rules[ri].patterns, v);
+        self.unguarded(ri, v, found, &mut SentenceGuards::default())
     }
 
-    /// The matches of rule `ri` that no guard blocks (`cache`: the shared guards' matches per
-    /// label, worked out once per sentence).
+    /// The matches of rule `ri` that no guard blocks (`guards`: the shared guards' matches,
+    /// worked out once per sentence).
     fn unguarded(
         &self,
         ri: usize,
         v: &View,
         mut matches: Vec<(usize, usize)>,
-        cache: &mut [Option<Vec<(usize, usize)>>],
+        guards: &mut SentenceGuards,
     ) -> Vec<(usize, usize)> {
         let rule = &self.c.rules[ri];
         if matches.is_empty() {
@@ -438,14 +441,8 @@ impl RuleSet {
             if matches.is_empty() {
                 break;
             }
-            let guards = cache[label].get_or_insert_with(|| {
-                self.label_guards[label]
-                    .iter()
-                    .filter(|&&gi| self.may_match(gi, v))
-                    .flat_map(|&gi| find_overlapping(&self.c.rules[gi].patterns, v))
-                    .collect()
-            });
-            matches.retain(|m| !guards.iter().any(|g| overlaps(*m, *g)));
+            let blocks = guards.of_label(self, label, v);
+            matches.retain(|m| !blocks.iter().any(|g| overlaps(*m, *g)));
         }
         matches
     }
@@ -458,7 +455,7 @@ impl RuleSet {
             let v = View::new(&doc, si, &self.c.vocab);
             let ms = match self.c.rules[ri].kind {
                 RuleKind::Guard => find_overlapping(&self.c.rules[ri].patterns, &v),
-                RuleKind::Stance => self.rule_matches(ri, &v, &mut vec![None; self.c.labels.len()]),
+                RuleKind::Stance => self.rule_matches(ri, &v),
             };
             out.extend(ms.into_iter().map(|(s, e)| v.bytes(s, e)));
         }
@@ -745,6 +742,43 @@ fn collect_rule_files(
         }
     }
     Ok(())
+}
+
+/// The shared guards' matches in one sentence, worked out when a stance first needs them.
+#[derive(Debug, Default)]
+struct SentenceGuards {
+    /// The guards that may match (their index and live pattern bits), in index order, from
+    /// the guard prefilter.
+    live: Option<Vec<(usize, u64)>>,
+    /// Per label, the matches of the guards that block it.
+    by_label: Vec<Option<Vec<(usize, usize)>>>,
+}
+
+impl SentenceGuards {
+    /// The matches, in sentence `v`, of the guards that block `label`.
+    fn of_label(&mut self, rules: &RuleSet, label: usize, v: &View) -> &[(usize, usize)] {
+        if self.by_label.len() <= label {
+            self.by_label
+                .resize(rules.c.labels.len().max(label + 1), None);
+        }
+        let live = self.live.get_or_insert_with(|| {
+            (rules.guard_filter.candidates(v).into_iter())
+                .filter_map(|(gi, candidates)| {
+                    let live = rules.c.rules[gi].patterns.live_among(v, candidates);
+                    (live != 0).then_some((gi, live))
+                })
+                .collect()
+        });
+        self.by_label[label].get_or_insert_with(|| {
+            (rules.label_guards[label].iter())
+                .filter_map(|gi| live.binary_search_by_key(gi, |&(g, _)| g).ok())
+                .flat_map(|k| {
+                    let (gi, live) = live[k];
+                    rules.c.rules[gi].patterns.find_overlapping(v, live)
+                })
+                .collect()
+        })
+    }
 }
 
 /// Works out every pattern's needs ([`matcher::Need`]) with the rarity of their tokens,

@@ -259,7 +259,7 @@ fn matches_of(rs: &RuleSet, ri: usize, v: &View) -> Vec<(usize, usize)> {
     if !rs.may_match(ri, v) {
         return Vec::new();
     }
-    rs.rule_matches(ri, v, &mut vec![None; rs.c.labels.len()])
+    rs.rule_matches(ri, v)
 }
 
 #[cfg(test)]

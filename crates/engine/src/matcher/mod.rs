@@ -889,6 +889,11 @@ impl Patterns {
             .max()
     }
 
+    /// The longest match at every start (overlapping) of the `live` patterns, for guards.
+    pub fn find_overlapping(&self, v: &View, live: u64) -> Vec<(usize, usize)> {
+        overlapping(self, v, live)
+    }
+
     /// Leftmost-longest, non-overlapping matches starting only at `starts` (in increasing
     /// order), trying only the patterns `live` in the sentence ([`Patterns::live`]).
     pub fn find_at(
@@ -999,8 +1004,12 @@ pub(crate) fn find_all<S: Search + ?Sized>(patterns: &S, v: &View) -> Vec<(usize
 
 /// The longest match at every start (overlapping), for guards.
 pub(crate) fn find_overlapping<S: Search + ?Sized>(patterns: &S, v: &View) -> Vec<(usize, usize)> {
+    overlapping(patterns, v, patterns.live(v))
+}
+
+/// [`find_overlapping`] of the `live` patterns.
+fn overlapping<S: Search + ?Sized>(patterns: &S, v: &View, live: u64) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    let live = patterns.live(v);
     if live == 0 {
         return out;
     }
