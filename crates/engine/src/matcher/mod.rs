@@ -424,8 +424,11 @@ pub(crate) struct View<'d> {
     pub ids: Vec<u32>,
     /// For each visible token, its index in `doc.tokens`.
     pub idx: Vec<usize>,
-    /// The ids of `ids` as a bit set over the vocabulary, for the anchor prefilter.
+    /// The ids of `ids`, and of the stems its tokens start with, as a bit set over the
+    /// vocabulary, for the needs of patterns.
     present: Vec<u64>,
+    /// The same ids as a list, each once, in the order first seen: for the prefilter.
+    pub distinct: Vec<u32>,
     /// The sentence's index in `doc.sentences`.
     pub sentence: usize,
 }
@@ -437,7 +440,14 @@ impl<'d> View<'d> {
         let mut ids = Vec::with_capacity(range.len());
         let mut idx = Vec::with_capacity(range.len());
         let mut present = vec![0u64; vocab.words.len().div_ceil(64)];
-        let mut has = |id: u32| present[(id / 64) as usize] |= 1 << (id % 64);
+        let mut distinct = Vec::with_capacity(range.len());
+        let mut has = |id: u32| {
+            let (word, bit) = ((id / 64) as usize, 1 << (id % 64));
+            if present[word] & bit == 0 {
+                present[word] |= bit;
+                distinct.push(id);
+            }
+        };
         for i in range {
             let t = &doc.tokens[i];
             if t.kind != TokenKind::Quote {
@@ -456,6 +466,7 @@ impl<'d> View<'d> {
             ids,
             idx,
             present,
+            distinct,
             sentence: s,
         }
     }

@@ -73,14 +73,9 @@ impl Prefilter {
             };
             add(&self.always);
             // The sentence's token and stem ids, each once.
-            for (w, &word) in v.present.iter().enumerate() {
-                let mut rest = word;
-                while rest != 0 {
-                    let id = w * 64 + rest.trailing_zeros() as usize;
-                    rest &= rest - 1;
-                    if let Some(list) = self.keyed.get(id) {
-                        add(list);
-                    }
+            for &id in &v.distinct {
+                if let Some(list) = self.keyed.get(id as usize) {
+                    add(list);
                 }
             }
             touched.sort_unstable();
