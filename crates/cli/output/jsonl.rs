@@ -185,17 +185,36 @@ fn span(out: &mut Vec<u8>, s: &Span) {
     number(out, s.char_end);
 }
 
+/// "00" to "99", for writing numbers two digits at a time.
+const PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// `n` in decimal, as serde_json writes it.
 fn number(out: &mut Vec<u8>, n: usize) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
-    let mut n = n;
-    loop {
+    let mut n = n as u64;
+    while n >= 100 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        let pair = n as usize * 2;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else {
         i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+        digits[i] = b'0' + n as u8;
     }
     out.extend_from_slice(&digits[i..]);
 }
@@ -364,6 +383,20 @@ mod tests {
                 String::from_utf8(ours).unwrap(),
                 String::from_utf8(serde).unwrap()
             );
+        }
+    }
+
+    #[test]
+    fn numbers_in_decimal() {
+        let mut ns: Vec<usize> = (0..1000).chain([usize::MAX, usize::MAX - 1]).collect();
+        for k in 1..20 {
+            let p = 10usize.pow(k);
+            ns.extend([p - 1, p, p + 1, p.saturating_mul(3).saturating_add(7)]);
+        }
+        for n in ns {
+            let mut out = Vec::new();
+            number(&mut out, n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
         }
     }
 
