@@ -194,6 +194,14 @@ impl AliasIndex {
             }
             id += 1;
         }
+        for (id, &root) in first.iter().enumerate() {
+            if root != NONE {
+                if classes.len() <= id {
+                    classes.resize(id + 1, 0);
+                }
+                classes[id] |= F_ALIAS;
+            }
+        }
         // The anchors of the cue patterns, as `Patterns::live` reads them: a cue may only
         // match in a sentence holding one of its pattern's anchor tokens.
         let mut anchors = |patterns: &crate::matcher::Patterns, bit: u32| {
@@ -288,6 +296,9 @@ impl AliasIndex {
     /// The bits of a word the vocabulary does not hold.
     fn unknown_bits(&self, folded: &[u8]) -> u32 {
         let mut bits = affix_bits(folded);
+        if self.unknown_first != NONE {
+            bits |= F_ALIAS;
+        }
         if self.missing_lens & 1 << folded.len().min(63) != 0
             && folded
                 .first()
@@ -387,6 +398,8 @@ const F_SKIP: u32 = 1 << 24;
 const F_SPEECH_CUE: u32 = 1 << 25;
 /// An anchor token of a source cue pattern.
 const F_SOURCE_CUE: u32 = 1 << 26;
+/// The first token of an alias.
+const F_ALIAS: u32 = 1 << 27;
 
 /// The folded words of each word class.
 const CLASSES: &[(&[&str], u32)] = &[
@@ -609,14 +622,14 @@ impl<'c> Attributor<'c> {
             .last();
         if let (Some(end), Some(&first)) = (name_end, actors.first()) {
             span.1 = v.bytes(end, end + 1).1;
-            self.names.insert(v.folded(end).to_string(), first);
+            self.learn(v.folded(end), first);
         }
         for m in mentions[chain.clone()]
             .iter()
             .filter(|m| m.person && m.e - m.s > 1)
         {
             if let MentionKind::Actor(a) = m.kind {
-                self.names.insert(v.folded(m.e - 1).to_string(), a);
+                self.learn(v.folded(m.e - 1), a);
             }
         }
         let had_cue = cue.is_some();
@@ -637,6 +650,16 @@ impl<'c> Attributor<'c> {
             });
         }
         Some(att)
+    }
+
+    /// Learns `name` (folded) as a name of actor `a`, for the rest of the document.
+    fn learn(&mut self, name: &str, a: usize) {
+        match self.names.get_mut(name) {
+            Some(known) => *known = a,
+            None => {
+                self.names.insert(name.to_string(), a);
+            }
+        }
     }
 
     /// True if a speech or source cue may start somewhere in the sentence, or it has a colon.
@@ -710,14 +733,21 @@ impl<'c> Attributor<'c> {
         }
         // Aliases and learnt names only: at each start, the alias (never shorter than a
         // name, and first on a tie) then the name, already in the order of the sort above.
-        let names = !self.names.is_empty();
-        for (p, &id) in v.ids.iter().enumerate() {
-            if let Some(root) = self.index.root(id) {
+        let wanted = if self.names.is_empty() {
+            F_ALIAS
+        } else {
+            F_ALIAS | F_NAME
+        };
+        for (p, &bits) in s.bits.iter().enumerate() {
+            if bits & wanted == 0 {
+                continue;
+            }
+            if let Some(root) = self.index.root(v.ids[p]) {
                 if let Some(m) = self.alias_at(s, p, root) {
                     keep_mention(s, out, m);
                 }
             }
-            if names && s.is(p, F_NAME) {
+            if wanted & bits & F_NAME != 0 {
                 if let Some(m) = self.name_at(s, p) {
                     keep_mention(s, out, m);
                 }
@@ -817,23 +847,22 @@ impl<'c> Attributor<'c> {
             return Some((i, How::Colon, Some((colon, colon + 1))));
         }
         let verb = |(cs, _e): &(usize, usize)| *cs == 0 || !s.is(*cs - 1, F_NOT_BEFORE_VERB);
-        let speech = if self.speech_possible(s) {
+        let mut all_speech = if self.speech_possible(s) {
             find_all(&self.c.cues.speech, v)
         } else {
             Vec::new()
         };
-        let all_speech: Vec<(usize, usize)> =
-            speech.into_iter().filter(outside).filter(verb).collect();
+        all_speech.retain(|c| outside(c) && verb(c));
         // "Sudan's warring parties urged to return to talks": a passive cue names no speaker.
         let passive = |&(cs, ce): &(usize, usize)| {
             ce < s.len() && ce == cs + 1 && s.is(cs, F_PASSIVE) && s.is(ce, F_TO)
         };
-        let speech: Vec<(usize, usize)> =
-            all_speech.iter().copied().filter(|c| !passive(c)).collect();
-        if speech.is_empty() && !all_speech.is_empty() {
+        let speech = || all_speech.iter().filter(|c| !passive(c));
+        let first_speech = speech().next().copied();
+        if first_speech.is_none() && !all_speech.is_empty() {
             return None;
         }
-        let main_cue = speech.iter().find(|&&(cs, _)| !s.is(cs, F_ING));
+        let main_cue = speech().find(|&&(cs, _)| !s.is(cs, F_ING));
         // "Pakistan, Taliban trade fire at Torkham; Islamabad calls for restraint": a clause
         // after a semicolon has its own subject.
         let clause_start = |upto: usize| {
@@ -899,8 +928,8 @@ impl<'c> Attributor<'c> {
                     before().or_else(any_before).or_else(after)
                 }
             }
-            None if evidence.is_some() || !speech.is_empty() => {
-                subject().map(|i| (i, How::Subject, speech.first().copied()))
+            None if evidence.is_some() || first_speech.is_some() => {
+                subject().map(|i| (i, How::Subject, first_speech))
             }
             None => None,
         }
