@@ -220,22 +220,10 @@ fn number(out: &mut Vec<u8>, n: usize) {
 }
 
 /// A JSON string as serde_json writes it: `"` and `\` escaped, control characters as
-/// `\b \t \n \f \r` or `\u00xx` (lower-case hex), everything else as is. Runs of eight
-/// bytes with nothing to escape are copied at once.
+/// `\b \t \n \f \r` or `\u00xx` (lower-case hex), everything else as is. Bytes are read
+/// sixteen, then eight at a time, to find the next one to escape.
 fn string(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Some byte of `w` is below 0x20, a quote or a backslash (`x - ONES & !x & HIGH` is
-    // non-zero exactly when `x` has a zero byte, and `w - n * ONES & !w & HIGH` exactly when
-    // `w` has a byte below `n` <= 0x80).
-    let special = |w: u64| {
-        let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-        (w.wrapping_sub(0x20 * ONES) & !w & HIGH)
-            | zero(w ^ (u64::from(b'"') * ONES))
-            | zero(w ^ (u64::from(b'\\') * ONES))
-            != 0
-    };
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
@@ -243,12 +231,27 @@ fn string(out: &mut Vec<u8>, s: &str) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            if !special(w) {
+        if let Some(chunk) = bytes.get(i..i + 16) {
+            let (a, b) = chunk.split_at(8);
+            let a = special(u64::from_le_bytes(a.try_into().unwrap_or_default()));
+            let b = special(u64::from_le_bytes(b.try_into().unwrap_or_default()));
+            if a | b == 0 {
+                i += 16;
+                continue;
+            }
+            // The lowest flagged byte is one to escape (see `special`).
+            i += if a != 0 {
+                a.trailing_zeros() / 8
+            } else {
+                8 + b.trailing_zeros() / 8
+            } as usize;
+        } else if let Some(chunk) = bytes.get(i..i + 8) {
+            let a = special(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+            if a == 0 {
                 i += 8;
                 continue;
             }
+            i += (a.trailing_zeros() / 8) as usize;
         }
         let b = bytes[i];
         let escape: &[u8] = match b {
@@ -276,6 +279,19 @@ fn string(out: &mut Vec<u8>, s: &str) {
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
+}
+
+/// The high bit of each byte of `w` (little-endian) set when that byte is below 0x20, a
+/// quote or a backslash; bytes after such a byte may be flagged too, never bytes before it,
+/// so the lowest flag is exact. (`x - ONES & !x & HIGH` flags the zero bytes of `x` that way,
+/// and `w - n * ONES & !w & HIGH` the bytes below `n` <= 0x80.)
+fn special(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    (w.wrapping_sub(0x20 * ONES) & !w & HIGH)
+        | zero(w ^ (u64::from(b'"') * ONES))
+        | zero(w ^ (u64::from(b'\\') * ONES))
 }
 
 #[cfg(test)]
@@ -350,9 +366,11 @@ mod tests {
         for c in [
             '"', '\\', '\n', '\u{1f}', '\u{0}', ' ', '!', '#', '[', ']', 'é',
         ] {
-            for k in 0..17 {
-                let text = format!("{}{c}{}", "x".repeat(k), "y".repeat(17 - k));
+            for k in 0..35 {
+                let text = format!("{}{c}{}", "x".repeat(k), "y".repeat(34 - k));
                 shifted.push(ArticleResult::ok(&Article::new(text, "t"), vec![]));
+                let two = format!("{}{c}{c}{}\"", "x".repeat(k % 9), "y".repeat(k));
+                shifted.push(ArticleResult::ok(&Article::new(two, "t"), vec![]));
             }
         }
         shifted.extend([
