@@ -61,8 +61,16 @@ pub fn read_jsonl(
 /// Parses one JSON Lines record into an article, or into the error record that replaces it.
 fn parse_record(line: &[u8], origin: Origin, fields: &FieldMap, seen: &mut SeenIds) -> Item {
     let mut warnings = Vec::new();
-    let line = lossy(line.to_vec(), &origin.at(), &mut warnings);
-    let value: serde_json::Value = match serde_json::from_str(&line) {
+    // A valid line is parsed in place; only an invalid one is copied to be decoded lossily.
+    let decoded;
+    let line = match std::str::from_utf8(line) {
+        Ok(line) => line,
+        Err(_) => {
+            decoded = lossy(line.to_vec(), &origin.at(), &mut warnings);
+            decoded.as_str()
+        }
+    };
+    let value: serde_json::Value = match serde_json::from_str(line) {
         Ok(value) => value,
         Err(err) => {
             let message = format!(

@@ -21,7 +21,7 @@
 //!    Mahmoud Ali Youssouf") are learnt as names of that actor for the rest of the document.
 
 use crate::compile::{Compiled, MentionKind};
-use crate::matcher::{find_all, View};
+use crate::matcher::{find_all, View, UNKNOWN};
 use rustc_hash::FxHashMap as HashMap;
 
 /// A mention found in a sentence, as a visible-token range.
@@ -83,25 +83,370 @@ impl How {
     }
 }
 
-/// Aliases indexed by their first token, longest first.
+/// Aliases as a trie over token ids, and the word classes attribution tests tokens for, by
+/// token id: built once per rule pack, so that a sentence is read without string compares.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AliasIndex {
-    by_first: HashMap<u32, Vec<usize>>,
+    /// Trie node of each first token id (`NONE` when no alias starts with it).
+    first: Vec<u32>,
+    /// Trie node of aliases starting with an `UNKNOWN` id (none from a compiled pack).
+    unknown_first: u32,
+    /// The trie below the first tokens.
+    nodes: Vec<TrieNode>,
+    /// Word-class bits ([`F_COMMA`] ...) by token id; ids past the end have none.
+    classes: Vec<u32>,
+    /// Words of the classes that the vocabulary does not hold: a token with the `UNKNOWN` id
+    /// may still be one of them.
+    missing: Vec<(&'static str, u32)>,
+    /// The lengths (bit `len`, lengths of 63 bytes and more at bit 63) and the first bytes
+    /// (bit `byte % 64`) of the `missing` words, to rule most tokens out at once.
+    missing_lens: u64,
+    missing_firsts: u64,
+    /// A speech or source cue pattern has no anchor tokens (it may match anywhere).
+    speech_always: bool,
+    source_always: bool,
+    /// The id of ":" (`UNKNOWN` when the rules never name it).
+    colon: u32,
 }
+
+/// A trie node: the aliases made of exactly the tokens on the way here, in pack order, and
+/// the next tokens, sorted by id.
+#[derive(Debug, Clone, Default)]
+struct TrieNode {
+    aliases: Vec<usize>,
+    next: Vec<(u32, u32)>,
+}
+
+const NONE: u32 = u32::MAX;
 
 impl AliasIndex {
     /// Indexes the aliases of `c`.
     pub fn new(c: &Compiled) -> Self {
-        let mut by_first: HashMap<u32, Vec<usize>> = HashMap::default();
+        let mut first: Vec<u32> = Vec::new();
+        let mut unknown_first = NONE;
+        let mut nodes: Vec<TrieNode> = Vec::new();
         for (i, a) in c.aliases.iter().enumerate() {
-            if let Some(&first) = a.tokens.first() {
-                by_first.entry(first).or_default().push(i);
+            let Some((&t0, rest)) = a.tokens.split_first() else {
+                continue;
+            };
+            let root = if t0 == UNKNOWN {
+                &mut unknown_first
+            } else {
+                let t0 = t0 as usize;
+                if first.len() <= t0 {
+                    first.resize(t0 + 1, NONE);
+                }
+                &mut first[t0]
+            };
+            if *root == NONE {
+                *root = nodes.len() as u32;
+                nodes.push(TrieNode::default());
+            }
+            let mut node = *root as usize;
+            for &t in rest {
+                node = match nodes[node].next.binary_search_by_key(&t, |&(id, _)| id) {
+                    Ok(k) => nodes[node].next[k].1 as usize,
+                    Err(k) => {
+                        let child = nodes.len();
+                        nodes[node].next.insert(k, (t, child as u32));
+                        nodes.push(TrieNode::default());
+                        child
+                    }
+                };
+            }
+            nodes[node].aliases.push(i);
+        }
+        let mut classes: Vec<u32> = Vec::new();
+        let mut missing = Vec::new();
+        for &(words, class) in CLASSES {
+            for &w in words {
+                match c.vocab.get(w) {
+                    UNKNOWN => match missing.iter_mut().find(|(m, _)| *m == w) {
+                        Some((_, bits)) => *bits |= class,
+                        None => missing.push((w, class)),
+                    },
+                    id => {
+                        let id = id as usize;
+                        if classes.len() <= id {
+                            classes.resize(id + 1, 0);
+                        }
+                        classes[id] |= class;
+                    }
+                }
             }
         }
-        for list in by_first.values_mut() {
-            list.sort_by_key(|&i| std::cmp::Reverse(c.aliases[i].tokens.len()));
+        // Every word of the vocabulary.
+        for id in 0..c.vocab.len() {
+            let bits = affix_bits(c.vocab.word(id as u32).as_bytes());
+            if bits != 0 {
+                if classes.len() <= id {
+                    classes.resize(id + 1, 0);
+                }
+                classes[id] |= bits;
+            }
         }
-        AliasIndex { by_first }
+        for (id, &root) in first.iter().enumerate() {
+            if root != NONE {
+                if classes.len() <= id {
+                    classes.resize(id + 1, 0);
+                }
+                classes[id] |= F_ALIAS;
+            }
+        }
+        // The anchors of the cue patterns: a cue may only match in a sentence holding a
+        // token of its pattern's cheapest needed clause (`Patterns::needs`, ranked rarest
+        // first when the pack is loaded).
+        let mut anchors = |patterns: &crate::matcher::Patterns, bit: u32| {
+            let mut always = false;
+            for need in patterns.needs() {
+                match need.clauses().next() {
+                    // A prefix stem is no token's id: the token bits cannot tell it.
+                    None => always = true,
+                    Some(ids) if ids.iter().any(|&id| c.vocab.is_stem(id)) => always = true,
+                    Some(ids) => {
+                        for id in ids.into_iter().filter(|&id| id != UNKNOWN) {
+                            let id = id as usize;
+                            if classes.len() <= id {
+                                classes.resize(id + 1, 0);
+                            }
+                            classes[id] |= bit;
+                        }
+                    }
+                }
+            }
+            always
+        };
+        let speech_always = anchors(&c.cues.speech, F_SPEECH_CUE);
+        let source_always = anchors(&c.cues.source, F_SOURCE_CUE);
+        let missing_lens = missing
+            .iter()
+            .fold(0u64, |m, (w, _)| m | 1 << w.len().min(63));
+        let missing_firsts = missing
+            .iter()
+            .fold(0u64, |m, (w, _)| m | 1 << (w.as_bytes()[0] % 64));
+        AliasIndex {
+            first,
+            unknown_first,
+            nodes,
+            classes,
+            missing,
+            missing_lens,
+            missing_firsts,
+            speech_always,
+            source_always,
+            colon: c.vocab.get(":"),
+        }
+    }
+
+    /// True if visible token `p` is ":".
+    fn is_colon(&self, v: &View, p: usize) -> bool {
+        if self.colon != UNKNOWN {
+            v.ids[p] == self.colon
+        } else {
+            v.folded(p) == ":"
+        }
+    }
+
+    /// The bits of the sentence's tokens, one per visible token, into `out`: word classes,
+    /// quotes, names, `chair*` / `*ing`, then the zones [`skip_zones`] marks.
+    fn sentence_bits(&self, v: &View, out: &mut Vec<u32>) -> u32 {
+        out.clear();
+        let mut any = 0;
+        let text = v.doc.text.as_bytes();
+        out.reserve(v.ids.len());
+        for (&id, &i) in v.ids.iter().zip(&v.idx) {
+            let t = &v.doc.tokens[i];
+            let mut bits = if id != UNKNOWN {
+                self.classes.get(id as usize).copied().unwrap_or(0)
+            } else {
+                let folded = if t.fold.is_empty() {
+                    &text[t.start..t.end]
+                } else {
+                    t.fold.as_bytes()
+                };
+                self.unknown_bits(folded)
+            };
+            if t.in_quote {
+                bits |= F_QUOTE;
+            } else if t.kind == crate::text::TokenKind::Word && t.end - t.start > 1 {
+                let upper = match text[t.start] {
+                    b if b < 0x80 => b.is_ascii_uppercase(),
+                    _ => v.doc.text[t.start..t.end]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase),
+                };
+                if upper {
+                    bits |= F_NAME;
+                }
+            }
+            any |= bits;
+            out.push(bits);
+        }
+        skip_zones(v, out);
+        any
+    }
+
+    /// The bits of a word the vocabulary does not hold.
+    fn unknown_bits(&self, folded: &[u8]) -> u32 {
+        let mut bits = affix_bits(folded);
+        if self.unknown_first != NONE {
+            bits |= F_ALIAS;
+        }
+        if self.missing_lens & 1 << folded.len().min(63) != 0
+            && folded
+                .first()
+                .is_some_and(|b| self.missing_firsts & 1 << (b % 64) != 0)
+        {
+            for (w, class) in &self.missing {
+                if w.as_bytes() == folded {
+                    bits |= class;
+                }
+            }
+        }
+        bits
+    }
+
+    /// The trie node of aliases starting with token id `id`.
+    #[inline]
+    fn root(&self, id: u32) -> Option<usize> {
+        let root = if id == UNKNOWN {
+            self.unknown_first
+        } else {
+            self.first.get(id as usize).copied().unwrap_or(NONE)
+        };
+        (root != NONE).then_some(root as usize)
+    }
+
+    /// The longest aliases starting at visible token `p`, from its trie node `node`, `len`
+    /// tokens in: `f` picks among the aliases of a node (made of the `len` tokens from `p`),
+    /// the deepest node where it picks one wins.
+    fn longest<T>(
+        &self,
+        v: &View,
+        p: usize,
+        node: usize,
+        len: usize,
+        f: &mut impl FnMut(&[usize], usize) -> Option<T>,
+    ) -> Option<T> {
+        let n = &self.nodes[node];
+        if p + len < v.len() {
+            if let Ok(k) = n.next.binary_search_by_key(&v.ids[p + len], |&(t, _)| t) {
+                if let Some(t) = self.longest(v, p, n.next[k].1 as usize, len + 1, f) {
+                    return Some(t);
+                }
+            }
+        }
+        if n.aliases.is_empty() {
+            None
+        } else {
+            f(&n.aliases, len)
+        }
+    }
+}
+
+/// The bits of a folded word for its start and end: [`F_CHAIR`], [`F_ING`].
+fn affix_bits(w: &[u8]) -> u32 {
+    let mut bits = 0;
+    if w.starts_with(b"chair") {
+        bits |= F_CHAIR;
+    }
+    if w.ends_with(b"ing") {
+        bits |= F_ING;
+    }
+    bits
+}
+
+/// Word-class bits of a visible token (see [`CLASSES`]), and per-sentence bits.
+const F_COMMA: u32 = 1 << 0;
+const F_COLON: u32 = 1 << 1;
+const F_SEMI: u32 = 1 << 2;
+const F_POSS: u32 = 1 << 3;
+const F_COORD: u32 = 1 << 4;
+const F_LEADING: u32 = 1 << 5;
+const F_TITLE: u32 = 1 << 6;
+const F_RELATIVE: u32 = 1 << 7;
+const F_NOT_BEFORE_VERB: u32 = 1 << 8;
+const F_DET: u32 = 1 << 9;
+const F_MODAL: u32 = 1 << 10;
+const F_PASSIVE: u32 = 1 << 11;
+const F_TO: u32 = 1 << 12;
+const F_PLACE: u32 = 1 << 13;
+const F_END: u32 = 1 << 14;
+const F_DASH: u32 = 1 << 15;
+const F_PRESIDENCY: u32 = 1 << 16;
+const F_ISSUED: u32 = 1 << 17;
+const F_OWNED_BY: u32 = 1 << 18;
+const F_OWNER_DET: u32 = 1 << 19;
+/// Inside a quotation.
+const F_QUOTE: u32 = 1 << 20;
+/// Folded form starts with "chair".
+const F_CHAIR: u32 = 1 << 21;
+/// Folded form ends with "ing".
+const F_ING: u32 = 1 << 22;
+/// [`is_name`].
+const F_NAME: u32 = 1 << 23;
+/// In a zone [`skip_zones`] marks.
+const F_SKIP: u32 = 1 << 24;
+/// An anchor token of a speech cue pattern.
+const F_SPEECH_CUE: u32 = 1 << 25;
+/// An anchor token of a source cue pattern.
+const F_SOURCE_CUE: u32 = 1 << 26;
+/// The first token of an alias.
+const F_ALIAS: u32 = 1 << 27;
+
+/// The folded words of each word class.
+const CLASSES: &[(&[&str], u32)] = &[
+    (&[","], F_COMMA),
+    (&[":"], F_COLON),
+    (&[";"], F_SEMI),
+    (&["'s"], F_POSS),
+    (COORDINATION, F_COORD),
+    (LEADING, F_LEADING),
+    (TITLES, F_TITLE),
+    (RELATIVE, F_RELATIVE),
+    (NOT_BEFORE_VERB, F_NOT_BEFORE_VERB),
+    (DETERMINERS, F_DET),
+    (MODALS, F_MODAL),
+    (PASSIVE, F_PASSIVE),
+    (&["to"], F_TO),
+    (&["in", "at", "from", "to"], F_PLACE),
+    (&[".", "!"], F_END),
+    (&["-", "--"], F_DASH),
+    (&["presidency"], F_PRESIDENCY),
+    (
+        &["issued", "released", "published", "signed", "read"],
+        F_ISSUED,
+    ),
+    (&["by", "of", "from", "for"], F_OWNED_BY),
+    (&["the", "its", "his", "her"], F_OWNER_DET),
+];
+
+/// A sentence as attribution reads it: the view and the bits of its tokens.
+struct Sent<'a, 'd> {
+    v: &'a View<'d>,
+    bits: &'a [u32],
+    /// The union of `bits`.
+    any: u32,
+}
+
+impl Sent<'_, '_> {
+    fn len(&self) -> usize {
+        self.bits.len()
+    }
+
+    /// True if visible token `p` has any of the bits `b`.
+    fn is(&self, p: usize, b: u32) -> bool {
+        self.bits[p] & b != 0
+    }
+
+    /// `is`, false past the end.
+    fn is_at(&self, p: usize, b: u32) -> bool {
+        p < self.len() && self.is(p, b)
+    }
+
+    fn in_quote(&self, p: usize) -> bool {
+        self.is(p, F_QUOTE)
     }
 }
 
@@ -180,6 +525,9 @@ pub(crate) struct Attributor<'c> {
     names: HashMap<String, usize>,
     /// The article's date as `YYYY-MM-DD`, for people listed with `from` / `until`.
     date: Option<String>,
+    /// Buffers kept from sentence to sentence: token bits, mentions.
+    bits: Vec<u32>,
+    mentions: Vec<Mention>,
 }
 
 impl<'c> Attributor<'c> {
@@ -191,6 +539,8 @@ impl<'c> Attributor<'c> {
             carried: None,
             names: HashMap::default(),
             date: None,
+            bits: Vec::new(),
+            mentions: Vec::new(),
         }
     }
 
@@ -224,30 +574,56 @@ impl<'c> Attributor<'c> {
         if evidence.is_none() && !self.may_have_cue(v) {
             return None;
         }
-        let mentions = self.mentions(v);
-        let skipped = skip_zones(v);
-        let start = self.choose(v, &mentions, &skipped, evidence);
-        let Some((chosen, how, cue)) = start else {
-            return evidence.and_then(|_| self.keep_carried(v, &mentions, paragraph, evidence));
+        let mut bits = std::mem::take(&mut self.bits);
+        let mut mentions = std::mem::take(&mut self.mentions);
+        let any = self.index.sentence_bits(v, &mut bits);
+        let s = Sent {
+            v,
+            bits: &bits,
+            any,
         };
-        let chain = chain_from(v, &mentions, chosen);
-        let actors = self.resolve(v, &mentions, &skipped, &chain, paragraph);
-        let mut span = speaker_span(v, &mentions, &chain);
-        let last = chain_end(&mentions, &chain);
-        let name_end = (last..v.len())
-            .take_while(|&p| is_name(v, p) && !mentions.iter().any(|m| m.s == p))
+        let att = if evidence.is_none() && !self.cue_possible(&s) {
+            // No cue's anchor token in the sentence (`Patterns::live`), and no colon.
+            None
+        } else {
+            self.mentions_into(&s, &mut mentions);
+            self.attribute_sentence(&s, &mentions, paragraph, evidence)
+        };
+        self.bits = bits;
+        self.mentions = mentions;
+        att
+    }
+
+    /// [`Attributor::attribute`] once the sentence is read.
+    fn attribute_sentence(
+        &mut self,
+        s: &Sent,
+        mentions: &[Mention],
+        paragraph: usize,
+        evidence: Option<usize>,
+    ) -> Option<Attribution> {
+        let v = s.v;
+        let start = self.choose(s, mentions, evidence);
+        let Some((chosen, how, cue)) = start else {
+            return evidence.and_then(|_| self.keep_carried(s, mentions, paragraph, evidence));
+        };
+        let chain = chain_from(s, mentions, chosen);
+        let actors = self.resolve(s, mentions, chain.clone(), paragraph);
+        let mut span = speaker_span(s, mentions, chain.clone());
+        let last = chain_end(mentions, chain.clone());
+        let name_end = (last..s.len())
+            .take_while(|&p| s.is(p, F_NAME) && !mentions.iter().any(|m| m.s == p))
             .last();
         if let (Some(end), Some(&first)) = (name_end, actors.first()) {
             span.1 = v.bytes(end, end + 1).1;
-            self.names.insert(v.folded(end).to_string(), first);
+            self.learn(v.folded(end), first);
         }
-        for m in chain
+        for m in mentions[chain.clone()]
             .iter()
-            .map(|&i| mentions[i])
             .filter(|m| m.person && m.e - m.s > 1)
         {
             if let MentionKind::Actor(a) = m.kind {
-                self.names.insert(v.folded(m.e - 1).to_string(), a);
+                self.learn(v.folded(m.e - 1), a);
             }
         }
         let had_cue = cue.is_some();
@@ -257,9 +633,9 @@ impl<'c> Attributor<'c> {
             how,
             cue,
         };
-        let generic = chain
+        let generic = mentions[chain]
             .iter()
-            .all(|&i| mentions[i].kind == MentionKind::Generic);
+            .all(|m| m.kind == MentionKind::Generic);
         if (had_cue || evidence.is_some()) && (!att.actors.is_empty() || generic) {
             self.carried = Some(Carried {
                 span: att.span,
@@ -270,157 +646,227 @@ impl<'c> Attributor<'c> {
         Some(att)
     }
 
+    /// Learns `name` (folded) as a name of actor `a`, for the rest of the document.
+    fn learn(&mut self, name: &str, a: usize) {
+        match self.names.get_mut(name) {
+            Some(known) => *known = a,
+            None => {
+                self.names.insert(name.to_string(), a);
+            }
+        }
+    }
+
     /// True if a speech or source cue may start somewhere in the sentence, or it has a colon.
     fn may_have_cue(&self, v: &View) -> bool {
         let cues = &self.c.cues;
         (0..v.len()).any(|p| {
-            cues.speech.may_start_at(v, p) || cues.source.may_start_at(v, p) || v.folded(p) == ":"
+            cues.speech.may_start_at(v, p)
+                || cues.source.may_start_at(v, p)
+                || self.index.is_colon(v, p)
         })
+    }
+
+    /// True if a speech cue may match in the sentence (one of its anchor tokens is there).
+    fn speech_possible(&self, s: &Sent) -> bool {
+        self.index.speech_always || s.any & F_SPEECH_CUE != 0
+    }
+
+    /// True if a source cue may match in the sentence (one of its anchor tokens is there).
+    fn source_possible(&self, s: &Sent) -> bool {
+        self.index.source_always || s.any & F_SOURCE_CUE != 0
+    }
+
+    /// True if a cue may choose a speaker in the sentence: a speech or source cue may match,
+    /// or there is a colon (a headline's speaker).
+    fn cue_possible(&self, s: &Sent) -> bool {
+        self.speech_possible(s) || self.source_possible(s) || s.any & F_COLON != 0
     }
 
     /// All mentions outside quotes, longest first, without overlaps.
     pub fn mentions(&self, v: &View) -> Vec<Mention> {
-        let mut found: Vec<Mention> = Vec::new();
-        for p in 0..v.len() {
-            if let Some((len, kind, person)) = self.alias_at(v, p) {
-                found.push(Mention {
-                    s: p,
-                    e: p + len,
-                    kind,
-                    person,
-                });
-            }
-        }
-        for p in 0..v.len() {
-            if let Some(&a) = self.names.get(v.folded(p)).filter(|_| is_name(v, p)) {
-                found.push(Mention {
-                    s: p,
-                    e: p + 1,
-                    kind: MentionKind::Actor(a),
-                    person: true,
-                });
-            }
-        }
+        let mut bits = Vec::new();
+        let any = self.index.sentence_bits(v, &mut bits);
+        let mut out = Vec::new();
+        self.mentions_into(
+            &Sent {
+                v,
+                bits: &bits,
+                any,
+            },
+            &mut out,
+        );
+        out
+    }
+
+    /// [`Attributor::mentions`] into `out`.
+    fn mentions_into(&self, s: &Sent, out: &mut Vec<Mention>) {
+        out.clear();
+        let v = s.v;
         let cues = &self.c.cues;
-        for (nodes, kind) in [
+        let patterns = [
             (&cues.generic, MentionKind::Generic),
             (&cues.office, MentionKind::Office),
             (&cues.carry, MentionKind::Carry),
-        ] {
-            if !nodes.is_empty() {
-                found.extend(find_all(nodes, v).into_iter().map(|(s, e)| Mention {
-                    s,
-                    e,
-                    kind,
-                    person: false,
-                }));
-            }
-        }
-        found.retain(|m| !(m.s..m.e).any(|p| v.in_quote(p)));
-        found.sort_by_key(|m| (m.s, std::cmp::Reverse(m.e)));
-        let mut out: Vec<Mention> = Vec::new();
-        let is_actor = |m: &Mention| matches!(m.kind, MentionKind::Actor(_));
-        for m in found {
-            match out.last_mut() {
-                Some(l) if m.s < l.e => {
-                    // "the Organisation of Islamic Cooperation": a longer actor name beats a
-                    // cue ("the organisation") that only covers its start.
-                    if is_actor(&m) && !is_actor(l) && m.e > l.e {
-                        *l = m;
-                    }
+        ];
+        if patterns.iter().any(|(nodes, _)| !nodes.is_empty()) {
+            // Mention cues that stayed patterns: gather everything, then sort.
+            let mut found = self.candidates(s);
+            for (nodes, kind) in patterns {
+                if !nodes.is_empty() {
+                    found.extend(find_all(nodes, v).into_iter().map(|(s, e)| Mention {
+                        s,
+                        e,
+                        kind,
+                        person: false,
+                    }));
                 }
-                _ => out.push(m),
+            }
+            found.sort_by_key(|m| (m.s, std::cmp::Reverse(m.e)));
+            found.into_iter().for_each(|m| keep_mention(s, out, m));
+            return;
+        }
+        // Aliases and learnt names only: at each start, the alias (never shorter than a
+        // name, and first on a tie) then the name, already in the order of the sort above.
+        let wanted = if self.names.is_empty() {
+            F_ALIAS
+        } else {
+            F_ALIAS | F_NAME
+        };
+        for (p, &bits) in s.bits.iter().enumerate() {
+            if bits & wanted == 0 {
+                continue;
+            }
+            if let Some(root) = self.index.root(v.ids[p]) {
+                if let Some(m) = self.alias_at(s, p, root) {
+                    keep_mention(s, out, m);
+                }
+            }
+            if wanted & bits & F_NAME != 0 {
+                if let Some(m) = self.name_at(s, p) {
+                    keep_mention(s, out, m);
+                }
             }
         }
-        out
+    }
+
+    /// Every alias and learnt-name mention, by start (aliases first at each start).
+    fn candidates(&self, s: &Sent) -> Vec<Mention> {
+        let mut found = Vec::new();
+        for (p, &id) in s.v.ids.iter().enumerate() {
+            found.extend(
+                self.index
+                    .root(id)
+                    .and_then(|root| self.alias_at(s, p, root)),
+            );
+        }
+        for p in 0..s.len() {
+            found.extend(self.name_at(s, p));
+        }
+        found
+    }
+
+    /// A learnt name at visible token `p`.
+    fn name_at(&self, s: &Sent, p: usize) -> Option<Mention> {
+        if !s.is(p, F_NAME) {
+            return None;
+        }
+        let &a = self.names.get(s.v.folded(p))?;
+        Some(Mention {
+            s: p,
+            e: p + 1,
+            kind: MentionKind::Actor(a),
+            person: true,
+        })
     }
 
     /// The longest alias starting at visible token `p`. A name listed under several actors
     /// for different periods ("Kaja Kallas": Estonia, then the EU) takes the one whose period
     /// holds the article date, else the one whose period starts last.
-    fn alias_at(&self, v: &View, p: usize) -> Option<(usize, MentionKind, bool)> {
-        let list = self.index.by_first.get(&v.ids[p])?;
-        let fits = |a: &crate::compile::Alias| {
-            let n = a.tokens.len();
-            p + n <= v.len()
-                && v.ids[p..p + n] == a.tokens[..]
-                && a.exact.as_ref().is_none_or(|x| {
+    fn alias_at(&self, s: &Sent, p: usize, root: usize) -> Option<Mention> {
+        let v = s.v;
+        self.index.longest(v, p, root, 1, &mut |list: &[usize], n| {
+            let fits = |a: &crate::compile::Alias| {
+                a.exact.as_ref().is_none_or(|x| {
                     let (s, e) = v.bytes(p, p + n);
                     &v.doc.text[s..e] == x
                 })
-        };
-        let mut best: Option<&crate::compile::Alias> = None;
-        for a in list.iter().map(|&i| &self.c.aliases[i]) {
-            if best.is_some_and(|b| a.tokens.len() < b.tokens.len()) {
-                break;
+            };
+            let mut best: Option<&crate::compile::Alias> = None;
+            for a in list.iter().map(|&i| &self.c.aliases[i]) {
+                if !fits(a) {
+                    continue;
+                }
+                let better = best.is_none_or(|b| {
+                    let (ia, ib) = (self.in_period(a), self.in_period(b));
+                    ia && !ib
+                        || (ia == ib
+                            && a.from.as_deref().unwrap_or("") > b.from.as_deref().unwrap_or(""))
+                });
+                if better {
+                    best = Some(a);
+                }
             }
-            if !fits(a) {
-                continue;
-            }
-            let better = best.is_none_or(|b| {
-                let (ia, ib) = (self.in_period(a), self.in_period(b));
-                ia && !ib
-                    || (ia == ib
-                        && a.from.as_deref().unwrap_or("") > b.from.as_deref().unwrap_or(""))
-            });
-            if better {
-                best = Some(a);
-            }
-        }
-        best.map(|a| (a.tokens.len(), a.kind, a.person))
+            best.map(|a| Mention {
+                s: p,
+                e: p + n,
+                kind: a.kind,
+                person: a.person,
+            })
+        })
     }
 
     /// Picks the mention the speaker starts from, how, and the cue that chose it (if any).
-    fn choose(
-        &self,
-        v: &View,
-        mentions: &[Mention],
-        skipped: &[bool],
-        evidence: Option<usize>,
-    ) -> Option<Choice> {
-        let outside = |(s, _e): &(usize, usize)| !v.in_quote(*s);
-        if let Some(&(cs, ce)) = find_all(&self.c.cues.source, v).iter().find(|m| outside(m)) {
+    fn choose(&self, s: &Sent, mentions: &[Mention], evidence: Option<usize>) -> Option<Choice> {
+        let v = s.v;
+        let outside = |(cs, _e): &(usize, usize)| !s.in_quote(*cs);
+        // Cue patterns are searched only where one may match (`Patterns::live`).
+        let source = if self.source_possible(s) {
+            find_all(&self.c.cues.source, v)
+        } else {
+            Vec::new()
+        };
+        if let Some(&(cs, ce)) = source.iter().find(|m| outside(m)) {
             if let Some(i) = mentions.iter().position(|m| m.s >= ce && m.s <= ce + 8) {
                 return Some((i, How::SourceCue, Some((cs, ce))));
             }
         }
-        if let Some(i) = colon_speaker(v, mentions) {
+        if let Some(i) = colon_speaker(s, mentions) {
             let colon = mentions[i].e;
             return Some((i, How::Colon, Some((colon, colon + 1))));
         }
-        if let Some(i) = headline_prefix(v, mentions, skipped) {
-            let colon = (0..v.len())
-                .find(|&p| v.folded(p) == ":")
+        if let Some(i) = headline_prefix(s, mentions) {
+            let colon = (0..s.len())
+                .find(|&p| s.is(p, F_COLON))
                 .unwrap_or(mentions[i].s);
             return Some((i, How::Colon, Some((colon, colon + 1))));
         }
-        let verb =
-            |(s, _e): &(usize, usize)| *s == 0 || !NOT_BEFORE_VERB.contains(&v.folded(*s - 1));
-        let all_speech: Vec<(usize, usize)> = find_all(&self.c.cues.speech, v)
-            .into_iter()
-            .filter(outside)
-            .filter(verb)
-            .collect();
-        // "Sudan's warring parties urged to return to talks": a passive cue names no speaker.
-        let passive = |&(s, e): &(usize, usize)| {
-            e < v.len() && e == s + 1 && PASSIVE.contains(&v.folded(s)) && v.folded(e) == "to"
+        let verb = |(cs, _e): &(usize, usize)| *cs == 0 || !s.is(*cs - 1, F_NOT_BEFORE_VERB);
+        let mut all_speech = if self.speech_possible(s) {
+            find_all(&self.c.cues.speech, v)
+        } else {
+            Vec::new()
         };
-        let speech: Vec<(usize, usize)> =
-            all_speech.iter().copied().filter(|c| !passive(c)).collect();
-        if speech.is_empty() && !all_speech.is_empty() {
+        all_speech.retain(|c| outside(c) && verb(c));
+        // "Sudan's warring parties urged to return to talks": a passive cue names no speaker.
+        let passive = |&(cs, ce): &(usize, usize)| {
+            ce < s.len() && ce == cs + 1 && s.is(cs, F_PASSIVE) && s.is(ce, F_TO)
+        };
+        let speech = || all_speech.iter().filter(|c| !passive(c));
+        let first_speech = speech().next().copied();
+        if first_speech.is_none() && !all_speech.is_empty() {
             return None;
         }
-        let main_cue = speech.iter().find(|&&(s, _)| !v.folded(s).ends_with("ing"));
+        let main_cue = speech().find(|&&(cs, _)| !s.is(cs, F_ING));
         // "Pakistan, Taliban trade fire at Torkham; Islamabad calls for restraint": a clause
         // after a semicolon has its own subject.
         let clause_start = |upto: usize| {
             (0..upto)
                 .rev()
-                .find(|&p| !v.in_quote(p) && matches!(v.folded(p), ";" | ":"))
+                .find(|&p| !s.in_quote(p) && s.is(p, F_SEMI | F_COLON))
                 .map_or(0, |p| p + 1)
         };
         let subject = || {
-            let ok = |m: &Mention| !skipped[m.s] && evidence.is_none_or(|ev| m.s <= ev);
+            let ok = |m: &Mention| !s.is(m.s, F_SKIP) && evidence.is_none_or(|ev| m.s <= ev);
             let from = evidence.map_or(0, &clause_start);
             mentions
                 .iter()
@@ -430,21 +876,21 @@ impl<'c> Attributor<'c> {
         match main_cue {
             Some(&(cs, ce)) => {
                 let mut rs = cs;
-                while rs > 0 && !v.in_quote(rs - 1) && !matches!(v.folded(rs - 1), ";" | ":") {
+                while rs > 0 && !s.in_quote(rs - 1) && !s.is(rs - 1, F_SEMI | F_COLON) {
                     rs -= 1;
                 }
-                let in_region = |m: &Mention| m.s >= rs && m.e <= cs && !skipped[m.s];
+                let in_region = |m: &Mention| m.s >= rs && m.e <= cs && !s.is(m.s, F_SKIP);
                 // "CLAUSE, SPEAKER said": a speaker right before the cue, after a comma.
                 let reaches_cue = |i: usize| {
-                    let ends = chain_end(mentions, &chain_from(v, mentions, i));
+                    let ends = chain_end(mentions, chain_from(s, mentions, i));
                     ends + 1 >= cs && ends <= cs
                 };
                 let first = mentions.iter().position(in_region);
                 let abutting = (0..mentions.len()).find(|&i| {
-                    let s = mentions[i].s;
-                    let det = s > rs + 1 && DETERMINERS.contains(&v.folded(s - 1));
-                    let comma_at = if det { s - 2 } else { s.saturating_sub(1) };
-                    in_region(&mentions[i]) && reaches_cue(i) && s > rs && v.folded(comma_at) == ","
+                    let ms = mentions[i].s;
+                    let det = ms > rs + 1 && s.is(ms - 1, F_DET);
+                    let comma_at = if det { ms - 2 } else { ms.saturating_sub(1) };
+                    in_region(&mentions[i]) && reaches_cue(i) && ms > rs && s.is(comma_at, F_COMMA)
                 });
                 let before = match first {
                     Some(f) if reaches_cue(f) => Some(f),
@@ -455,9 +901,13 @@ impl<'c> Attributor<'c> {
                 let after = || {
                     mentions
                         .iter()
-                        .position(|m| m.s >= ce && m.s <= ce + 6 && !after_preposition(v, m.s))
+                        .position(|m| m.s >= ce && m.s <= ce + 6 && !after_preposition(s, m.s))
                 };
-                let any_before = || mentions.iter().position(|m| m.e <= cs && !skipped[m.s]);
+                let any_before = || {
+                    mentions
+                        .iter()
+                        .position(|m| m.e <= cs && !s.is(m.s, F_SKIP))
+                };
                 let cue = Some((cs, ce));
                 let before = || before.map(|i| (i, How::BeforeSpeechCue, cue));
                 let after = || after().map(|i| (i, How::AfterSpeechCue, cue));
@@ -465,15 +915,15 @@ impl<'c> Attributor<'c> {
                 // An inverted cue follows a comma or a quote (", said the minister"); else a
                 // subject before an intervening quote beats a mention after the cue
                 // ('X vowed a "vigorous" response and said the community ...').
-                let inverted = cs == 0 || v.folded(cs - 1) == "," || v.in_quote(cs - 1);
+                let inverted = cs == 0 || s.is(cs - 1, F_COMMA | F_QUOTE);
                 if inverted {
                     before().or_else(after).or_else(any_before)
                 } else {
                     before().or_else(any_before).or_else(after)
                 }
             }
-            None if evidence.is_some() || !speech.is_empty() => {
-                subject().map(|i| (i, How::Subject, speech.first().copied()))
+            None if evidence.is_some() || first_speech.is_some() => {
+                subject().map(|i| (i, How::Subject, first_speech))
             }
             None => None,
         }
@@ -482,22 +932,22 @@ impl<'c> Attributor<'c> {
     /// Actor indices of a chain of mentions, resolving offices and carried references.
     fn resolve(
         &self,
-        v: &View,
+        s: &Sent,
         mentions: &[Mention],
-        skipped: &[bool],
-        chain: &[usize],
+        chain: Chain,
         paragraph: usize,
     ) -> Vec<usize> {
+        let body = |a: usize| self.c.actors[a].body;
         let mut actors = Vec::new();
-        for (k, &i) in chain.iter().enumerate() {
+        for i in chain.clone() {
             if let MentionKind::Actor(a) = mentions[i].kind {
                 // "The Arab League's secretary-general", "Russia's UN ambassador": a body's
                 // title after an owner's "'s" speaks for the owner.
-                let owned = k > 0
-                    && self.c.actors[a].body
-                    && matches!(mentions[chain[k - 1]].kind, MentionKind::Actor(_))
-                    && mentions[i].s == mentions[chain[k - 1]].e + 1
-                    && v.folded(mentions[i].s - 1) == "'s";
+                let owned = i > chain.start
+                    && body(a)
+                    && matches!(mentions[i - 1].kind, MentionKind::Actor(_))
+                    && mentions[i].s == mentions[i - 1].e + 1
+                    && s.is(mentions[i].s - 1, F_POSS);
                 if !owned && !actors.contains(&a) {
                     actors.push(a);
                 }
@@ -505,14 +955,8 @@ impl<'c> Attributor<'c> {
         }
         // "The OSCE Chairman-in-Office, Finnish Foreign Minister Elina Valtonen": a body named
         // right before a `chair*` word in the chain is the one the speaker speaks for.
-        let chair_of = chain.iter().find_map(|&i| match mentions[i].kind {
-            MentionKind::Actor(a)
-                if self.c.actors[a].body
-                    && (mentions[i].s..=mentions[i].e)
-                        .any(|p| p < v.len() && v.folded(p).starts_with("chair")) =>
-            {
-                Some(a)
-            }
+        let chair_of = mentions[chain.clone()].iter().find_map(|m| match m.kind {
+            MentionKind::Actor(a) if body(a) && (m.s..=m.e).any(|p| s.is_at(p, F_CHAIR)) => Some(a),
             _ => None,
         });
         if let Some(b) = chair_of {
@@ -520,13 +964,11 @@ impl<'c> Attributor<'c> {
         }
         // "The OSCE Chairman-in-Office, North Macedonia's Foreign Minister X, said": the
         // speaker is an apposition to a body's chair named just before the comma.
-        let first = mentions[chain[0]].s;
-        if first > 0 && v.folded(first - 1) == "," {
+        let first = mentions[chain.start].s;
+        if first > 0 && s.is(first - 1, F_COMMA) {
             let chair = mentions.iter().find_map(|m| match m.kind {
                 MentionKind::Actor(a)
-                    if m.e + 1 == first
-                        && self.c.actors[a].body
-                        && (m.s..m.e).any(|p| v.folded(p).starts_with("chair")) =>
+                    if m.e + 1 == first && body(a) && (m.s..m.e).any(|p| s.is(p, F_CHAIR)) =>
                 {
                     Some(a)
                 }
@@ -538,11 +980,10 @@ impl<'c> Attributor<'c> {
         }
         // "a statement issued by the chair Laos": a state named right after a `chair*` or
         // "presidency" word speaks for the body named in the sentence.
-        let chaired = (first.saturating_sub(3)..first)
-            .any(|p| v.folded(p).starts_with("chair") || v.folded(p) == "presidency");
+        let chaired = (first.saturating_sub(3)..first).any(|p| s.is(p, F_CHAIR | F_PRESIDENCY));
         if chaired && !actors.is_empty() {
             let body = mentions.iter().find_map(|m| match m.kind {
-                MentionKind::Actor(a) if self.c.actors[a].body => Some(a),
+                MentionKind::Actor(a) if body(a) => Some(a),
                 _ => None,
             });
             if let Some(b) = body {
@@ -551,33 +992,33 @@ impl<'c> Attributor<'c> {
         }
         if !actors.is_empty() {
             return self
-                .chaired_body(v, mentions, mentions[chain[0]].e)
+                .chaired_body(s, mentions, mentions[chain.start].e)
                 .map_or(actors, |b| vec![b]);
         }
-        let kinds: Vec<MentionKind> = chain.iter().map(|&i| mentions[i].kind).collect();
+        let has = |k: MentionKind| mentions[chain.clone()].iter().any(|m| m.kind == k);
         let actor_of = |m: &Mention| match m.kind {
             MentionKind::Actor(a) => Some(a),
             _ => None,
         };
-        if let Some(a) = owner_after(v, mentions, chain_end(mentions, chain), 0)
+        if let Some(a) = owner_after(s, mentions, chain_end(mentions, chain.clone()), 0)
             .and_then(|i| actor_of(&mentions[i]))
         {
             return vec![a];
         }
-        if kinds.contains(&MentionKind::Office) {
-            let first = mentions[chain[0]].s;
+        let office = has(MentionKind::Office);
+        if office {
             let before = |m: &&Mention| m.e <= first;
             let unskipped = mentions
                 .iter()
                 .filter(before)
-                .filter(|m| !skipped[m.s])
+                .filter(|m| !s.is(m.s, F_SKIP))
                 .find_map(actor_of);
             let subject = unskipped.or_else(|| mentions.iter().filter(before).find_map(actor_of));
             if let Some(a) = subject {
                 return vec![a];
             }
         }
-        if kinds.contains(&MentionKind::Office) || kinds.contains(&MentionKind::Carry) {
+        if office || has(MentionKind::Carry) {
             return self.carried_actors(paragraph);
         }
         Vec::new()
@@ -585,12 +1026,10 @@ impl<'c> Attributor<'c> {
 
     /// "Malaysia, which holds the ASEAN chairmanship, said": a body named next to a `chair*`
     /// word within the speaker's apposition, when the speaker speaks as its chair.
-    fn chaired_body(&self, v: &View, mentions: &[Mention], from: usize) -> Option<usize> {
-        let stop = (from..v.len().min(from + 14))
-            .find(|&p| v.in_quote(p))
-            .unwrap_or(v.len().min(from + 14));
-        let chair = (from..stop)
-            .find(|&p| v.folded(p).starts_with("chair") || v.folded(p) == "presidency")?;
+    fn chaired_body(&self, s: &Sent, mentions: &[Mention], from: usize) -> Option<usize> {
+        let end = s.len().min(from + 14);
+        let stop = (from..end).find(|&p| s.in_quote(p)).unwrap_or(end);
+        let chair = (from..stop).find(|&p| s.is(p, F_CHAIR | F_PRESIDENCY))?;
         mentions
             .iter()
             .filter(|m| m.s >= from && m.e <= stop && m.s + 4 >= chair && m.s <= chair + 3)
@@ -617,16 +1056,16 @@ impl<'c> Attributor<'c> {
     /// inside a quote.
     fn keep_carried(
         &self,
-        v: &View,
+        s: &Sent,
         mentions: &[Mention],
         paragraph: usize,
         evidence: Option<usize>,
     ) -> Option<Attribution> {
         let c = self.carried_near(paragraph)?;
-        let quoted = v.len() > 0 && (v.in_quote(0) || evidence.is_some_and(|e| v.in_quote(e)));
+        let quoted = s.len() > 0 && (s.in_quote(0) || evidence.is_some_and(|e| s.in_quote(e)));
         let subjects = mentions
             .iter()
-            .filter(|m| !after_preposition(v, m.s))
+            .filter(|m| !after_preposition(s, m.s))
             .count();
         if subjects == 0 && quoted {
             return Some(Attribution {
@@ -640,83 +1079,95 @@ impl<'c> Attributor<'c> {
     }
 }
 
-/// Marks tokens of a leading adverbial phrase and of relative clauses, whose mentions are not
-/// the subject ("On Thursday, ...", "Russia, which brokered ..., said").
-fn skip_zones(v: &View) -> Vec<bool> {
-    let mut skip = vec![false; v.len()];
-    let comma = |p: usize| v.folded(p) == ",";
+/// Adds mention candidate `m` (candidates come by start, longest first) to `out`: outside
+/// quotes, and not overlapping the previous one kept, except that a longer actor replaces a
+/// cue that only covers its start.
+fn keep_mention(s: &Sent, out: &mut Vec<Mention>, m: Mention) {
+    if (m.s..m.e).any(|p| s.in_quote(p)) {
+        return;
+    }
+    let is_actor = |m: &Mention| matches!(m.kind, MentionKind::Actor(_));
+    match out.last_mut() {
+        Some(l) if m.s < l.e => {
+            // "the Organisation of Islamic Cooperation": a longer actor name beats a
+            // cue ("the organisation") that only covers its start.
+            if is_actor(&m) && !is_actor(l) && m.e > l.e {
+                *l = m;
+            }
+        }
+        _ => out.push(m),
+    }
+}
+
+/// Marks with [`F_SKIP`] the tokens of a leading adverbial phrase and of relative clauses,
+/// whose mentions are not the subject ("On Thursday, ...", "Russia, which brokered ...,
+/// said"). `bits` holds the word classes of the sentence's tokens.
+fn skip_zones(v: &View, bits: &mut [u32]) {
+    let len = bits.len();
+    let comma = |bits: &[u32], p: usize| bits[p] & F_COMMA != 0;
     // "VIENNA — Rafael Grossi said": a dateline is never the speaker.
-    let mut start = dateline_end(v).unwrap_or(0);
-    skip[..start].iter_mut().for_each(|s| *s = true);
+    let mut start = dateline_end(v, bits).unwrap_or(0);
+    bits[..start].iter_mut().for_each(|b| *b |= F_SKIP);
     // "On Monday, in Yerevan, the UN said": skip each leading adverbial up to its comma.
-    while start < v.len() && LEADING.contains(&v.folded(start)) {
-        let Some(end) = (start..v.len().min(start + 14)).find(|&p| comma(p)) else {
+    while start < len && bits[start] & F_LEADING != 0 {
+        let Some(end) = (start..len.min(start + 14)).find(|&p| comma(bits, p)) else {
             break;
         };
-        skip[start..=end].iter_mut().for_each(|s| *s = true);
+        bits[start..=end].iter_mut().for_each(|b| *b |= F_SKIP);
         start = end + 1;
     }
     let mut p = 0;
-    while p + 1 < v.len() {
-        if comma(p) && RELATIVE.contains(&v.folded(p + 1)) {
-            let end = (p + 1..v.len()).find(|&q| comma(q)).unwrap_or(v.len());
-            skip[p..end].iter_mut().for_each(|s| *s = true);
+    while p + 1 < len {
+        if comma(bits, p) && bits[p + 1] & F_RELATIVE != 0 {
+            let end = (p + 1..len).find(|&q| comma(bits, q)).unwrap_or(len);
+            bits[p..end].iter_mut().for_each(|b| *b |= F_SKIP);
             p = end;
         }
         p += 1;
     }
-    skip
 }
 
 /// A mention right after "in", "at", "from" or "to" ("told reporters in Vienna") is a place or
 /// an addressee, not a speaker.
-fn after_preposition(v: &View, s: usize) -> bool {
-    s > 0 && matches!(v.folded(s - 1), "in" | "at" | "from" | "to")
-}
-
-/// A capitalised word outside quotes: part of a person's name.
-fn is_name(v: &View, p: usize) -> bool {
-    let t = &v.doc.tokens[v.idx[p]];
-    let first = v.doc.text[t.start..t.end].chars().next();
-    t.kind == crate::text::TokenKind::Word
-        && !t.in_quote
-        && first.is_some_and(char::is_uppercase)
-        && t.end - t.start > 1
+fn after_preposition(s: &Sent, m: usize) -> bool {
+    m > 0 && s.is(m - 1, F_PLACE)
 }
 
 /// "Ramming 'dangerous and unacceptable': Manila": a mention after a final colon is the
 /// speaker of a headline.
-fn colon_speaker(v: &View, mentions: &[Mention]) -> Option<usize> {
+fn colon_speaker(s: &Sent, mentions: &[Mention]) -> Option<usize> {
     let last = mentions.last()?;
-    let end = if v.len() > 0 && matches!(v.folded(v.len() - 1), "." | "!") {
-        v.len() - 1
+    let end = if s.len() > 0 && s.is(s.len() - 1, F_END) {
+        s.len() - 1
     } else {
-        v.len()
+        s.len()
     };
-    let colon_before = last.s > 0 && v.folded(last.s - 1) == ":";
+    let colon_before = last.s > 0 && s.is(last.s - 1, F_COLON);
     (last.e == end && colon_before).then(|| mentions.len() - 1)
 }
 
 /// "Ethiopia: US embassy alarmed by ...", "Guterres: 'on the brink', urges ...": a headline
 /// opening with a mention and a colon. A mention right after the colon is the speaker; else,
 /// when nothing but quotes or stance text follows, the mention before the colon is.
-fn headline_prefix(v: &View, mentions: &[Mention], skipped: &[bool]) -> Option<usize> {
-    let first = mentions.iter().position(|m| !skipped[m.s] || m.s == 0)?;
+fn headline_prefix(s: &Sent, mentions: &[Mention]) -> Option<usize> {
+    let first = mentions
+        .iter()
+        .position(|m| !s.is(m.s, F_SKIP) || m.s == 0)?;
     let m = mentions[first];
-    let lead_ok = (0..m.s).all(|p| skipped[p] || DETERMINERS.contains(&v.folded(p)));
-    if !lead_ok || m.e >= v.len() || m.e > 6 || v.folded(m.e) != ":" {
+    let lead_ok = (0..m.s).all(|p| s.is(p, F_SKIP | F_DET));
+    if !lead_ok || m.e >= s.len() || m.e > 6 || !s.is(m.e, F_COLON) {
         return None;
     }
     let c = m.e;
-    let det = c + 2 < v.len() && DETERMINERS.contains(&v.folded(c + 1));
+    let det = c + 2 < s.len() && s.is(c + 1, F_DET);
     let next = mentions
         .iter()
         .position(|n| n.s == c + 1 || (det && n.s == c + 2));
     // "UN chief: Israel must stop the strikes": the mention after the colon is the object of
     // the prefix speaker's demand.
     let modal = |i: usize| {
-        let end = chain_end(mentions, &chain_from(v, mentions, i));
-        end < v.len() && MODALS.contains(&v.folded(end))
+        let end = chain_end(mentions, chain_from(s, mentions, i));
+        end < s.len() && s.is(end, F_MODAL)
     };
     match next {
         Some(i) if !modal(i) => Some(i),
@@ -744,7 +1195,7 @@ const PASSIVE: &[&str] = &[
 
 /// The end of a dateline ("PORT SUDAN, June 3 —", "VIENNA (Reuters) -"): an all-capital first
 /// word and a dash within the first ten tokens.
-fn dateline_end(v: &View) -> Option<usize> {
+fn dateline_end(v: &View, bits: &[u32]) -> Option<usize> {
     let first = &v.doc.tokens[*v.idx.first()?];
     let surface = &v.doc.text[first.start..first.end];
     let capitals = surface.chars().filter(|c| c.is_alphabetic()).count() >= 2
@@ -752,52 +1203,50 @@ fn dateline_end(v: &View) -> Option<usize> {
     if !capitals {
         return None;
     }
-    (1..v.len().min(10))
-        .find(|&p| matches!(v.folded(p), "-" | "--"))
+    (1..bits.len().min(10))
+        .find(|&p| bits[p] & F_DASH != 0)
         .map(|p| p + 1)
 }
 
 /// The mention that owns a document or office named just before `end`: "the statement, issued
 /// by the UN", "the Embassy of Japan", "a spokesperson for the EU".
-fn owner_after(v: &View, mentions: &[Mention], end: usize, depth: usize) -> Option<usize> {
+fn owner_after(s: &Sent, mentions: &[Mention], end: usize, depth: usize) -> Option<usize> {
     let mut p = end;
-    let word = |p: usize| if p < v.len() { v.folded(p) } else { "" };
-    if word(p) == "," {
+    if s.is_at(p, F_COMMA) {
         p += 1;
     }
-    if matches!(
-        word(p),
-        "issued" | "released" | "published" | "signed" | "read"
-    ) {
+    if s.is_at(p, F_ISSUED) {
         p += 1;
     }
-    if !matches!(word(p), "by" | "of" | "from" | "for") {
+    if !s.is_at(p, F_OWNED_BY) {
         return None;
     }
     p += 1;
-    let det = matches!(word(p), "the" | "its" | "his" | "her");
+    let det = s.is_at(p, F_OWNER_DET);
     let i = mentions
         .iter()
         .position(|m| m.s == p || (det && m.s == p + 1))?;
     match mentions[i].kind {
         // "issued by the spokesperson for the Secretary-General": follow the office once more.
         MentionKind::Office | MentionKind::Carry if depth < 2 => {
-            owner_after(v, mentions, mentions[i].e, depth + 1)
+            owner_after(s, mentions, mentions[i].e, depth + 1)
         }
         _ => Some(i),
     }
 }
 
-/// The visible token after the last mention of a chain (chains are never empty).
-fn chain_end(mentions: &[Mention], chain: &[usize]) -> usize {
-    chain.last().map_or(0, |&i| mentions[i].e)
+/// A chain of mentions: indices of consecutive mentions, never empty.
+type Chain = std::ops::Range<usize>;
+
+/// The visible token after the last mention of a chain.
+fn chain_end(mentions: &[Mention], chain: Chain) -> usize {
+    mentions[chain.end - 1].e
 }
 
 /// The chosen mention and the mentions adjacent or coordinated with it.
-fn chain_from(v: &View, mentions: &[Mention], first: usize) -> Vec<usize> {
-    let mut chain = vec![first];
+fn chain_from(s: &Sent, mentions: &[Mention], first: usize) -> Chain {
     if mentions[first].kind == MentionKind::Generic {
-        return chain;
+        return first..first + 1;
     }
     let mut last = first;
     while let Some(next) = mentions.get(last + 1) {
@@ -805,44 +1254,40 @@ fn chain_from(v: &View, mentions: &[Mention], first: usize) -> Vec<usize> {
         // "AU Commission Chairperson Mahmoud Ali Youssouf": up to two title words between.
         // "Army chief Abdel Fattah al-Burhan", "Kremlin aide Vladimir Medinsky": up to two
         // title words, capitalised or not, before a person's name.
-        let adjacent = gap.clone().all(|p| v.folded(p) == "'s")
-            || (gap.len() <= 2
-                && next.person
-                && gap
-                    .clone()
-                    .all(|p| is_name(v, p) || TITLES.contains(&v.folded(p))));
+        let adjacent = gap.clone().all(|p| s.is(p, F_POSS))
+            || (gap.len() <= 2 && next.person && gap.clone().all(|p| s.is(p, F_NAME | F_TITLE)));
         // "China, Myanmar's largest neighbour, said": a possessive after a comma is an
         // apposition about the speaker, not a second speaker.
-        let apposition =
-            gap.clone().all(|p| v.folded(p) == ",") && next.e < v.len() && v.folded(next.e) == "'s";
+        let apposition = gap.clone().all(|p| s.is(p, F_COMMA)) && s.is_at(next.e, F_POSS);
         // "UN, Western capitals urge ...": a generic speaker may join a coordination; it adds
         // no actor.
-        let coordinated = gap.clone().all(|p| COORDINATION.contains(&v.folded(p)))
+        let coordinated = gap.clone().all(|p| s.is(p, F_COORD))
             && matches!(next.kind, MentionKind::Actor(_) | MentionKind::Generic)
             && gap.len() <= 3
             && !apposition;
-        if !(adjacent || coordinated) || gap.clone().any(|p| v.in_quote(p)) {
+        if !(adjacent || coordinated) || gap.clone().any(|p| s.in_quote(p)) {
             break;
         }
         last += 1;
-        chain.push(last);
     }
-    chain
+    first..last + 1
 }
 
 /// Byte range of a chain, with a leading determiner when there is one.
-fn speaker_span(v: &View, mentions: &[Mention], chain: &[usize]) -> (usize, usize) {
-    let first = mentions[chain[0]];
-    let s = if first.s > 0 && DETERMINERS.contains(&v.folded(first.s - 1)) {
+fn speaker_span(s: &Sent, mentions: &[Mention], chain: Chain) -> (usize, usize) {
+    let first = mentions[chain.start];
+    let start = if first.s > 0 && s.is(first.s - 1, F_DET) {
         first.s - 1
     } else {
         first.s
     };
-    v.bytes(s, chain_end(mentions, chain))
+    s.v.bytes(start, chain_end(mentions, chain))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::text::Document;
     use crate::RuleSet;
 
     const PACK: &str = r#"
@@ -910,6 +1355,163 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         ("Russia, Armenia's ally, urged them to exercise restraint.", "Russia", &["RUS"]),
         ("The EU and the Organisation of Islamic Cooperation urged all to exercise restraint.", "The EU and the Organisation of Islamic Cooperation", &["EU", "OIC"]),
     ];
+
+    /// Texts for the fast-path tests: the cases, and words of every class, cased and
+    /// quoted, unknown words, `chair*` and `*ing` words, learnt names.
+    fn fast_path_texts() -> Vec<String> {
+        let mut texts: Vec<String> = CASES.iter().map(|c| c.0.to_string()).collect();
+        texts.push(
+            "VIENNA -- Chairperson Mahmoud Ali Youssouf, whom the EU's envoy implored, said: \
+             \"Russia and Armenia; the chairmanship!\" The presidency, issued by its office \
+             of the US, for his Kaja Kallas, was pushing; Youssouf urged Ned Price to talk. \
+             Youssouf and Price, which is ÉCHO, spoke. Élan Über-Chair Dujarric noting it."
+                .to_string(),
+        );
+        texts
+    }
+
+    /// `is_name` as it was: the reference for [`F_NAME`].
+    fn is_name(v: &View, p: usize) -> bool {
+        let t = &v.doc.tokens[v.idx[p]];
+        let first = v.doc.text[t.start..t.end].chars().next();
+        t.kind == crate::text::TokenKind::Word
+            && !t.in_quote
+            && first.is_some_and(char::is_uppercase)
+            && t.end - t.start > 1
+    }
+
+    /// The packs the fast-path tests run on: the small test pack (most class words are not
+    /// in its vocabulary) and the embedded one.
+    fn packs() -> Vec<RuleSet> {
+        vec![
+            RuleSet::from_sources(&[("t.rules", PACK)]).unwrap_or_else(|e| panic!("{e:?}")),
+            RuleSet::embedded().unwrap_or_else(|e| panic!("{e:?}")),
+        ]
+    }
+
+    /// The sentences of `text`, as views.
+    fn with_views(rules: &RuleSet, text: &str, mut f: impl FnMut(&View)) {
+        let doc = Document::analyse(text);
+        for si in 0..doc.sentences.len() {
+            f(&View::new(&doc, si, &rules.c.vocab));
+        }
+    }
+
+    #[test]
+    fn token_bits_are_the_word_tests() {
+        for rules in packs() {
+            for text in fast_path_texts() {
+                with_views(&rules, &text, |v| {
+                    let mut bits = Vec::new();
+                    rules.index.sentence_bits(v, &mut bits);
+                    assert_eq!(bits.len(), v.len());
+                    for (p, &b) in bits.iter().enumerate() {
+                        let w = v.folded(p);
+                        let at = format!("{w:?} in {text:?}");
+                        for &(words, class) in CLASSES {
+                            assert_eq!(b & class != 0, words.contains(&w), "{class:#x} {at}");
+                        }
+                        assert_eq!(b & F_QUOTE != 0, v.in_quote(p), "quote {at}");
+                        assert_eq!(b & F_NAME != 0, is_name(v, p), "name {at}");
+                        assert_eq!(b & F_CHAIR != 0, w.starts_with("chair"), "chair {at}");
+                        assert_eq!(b & F_ING != 0, w.ends_with("ing"), "ing {at}");
+                    }
+                });
+            }
+        }
+    }
+
+    /// `mentions` as it was: every alias by its first token, longest first, then sorted and
+    /// deduplicated.
+    fn mentions_reference(att: &Attributor, v: &View) -> Vec<Mention> {
+        let c = att.c;
+        let mut found: Vec<Mention> = Vec::new();
+        for p in 0..v.len() {
+            let mut list: Vec<usize> = (0..c.aliases.len())
+                .filter(|&i| c.aliases[i].tokens.first() == Some(&v.ids[p]))
+                .collect();
+            list.sort_by_key(|&i| std::cmp::Reverse(c.aliases[i].tokens.len()));
+            let mut best: Option<&crate::compile::Alias> = None;
+            for a in list.iter().map(|&i| &c.aliases[i]) {
+                let n = a.tokens.len();
+                if best.is_some_and(|b| n < b.tokens.len()) {
+                    break;
+                }
+                let fits = p + n <= v.len()
+                    && v.ids[p..p + n] == a.tokens[..]
+                    && a.exact.as_ref().is_none_or(|x| {
+                        let (s, e) = v.bytes(p, p + n);
+                        &v.doc.text[s..e] == x
+                    });
+                if !fits {
+                    continue;
+                }
+                let better = best.is_none_or(|b| {
+                    let (ia, ib) = (att.in_period(a), att.in_period(b));
+                    ia && !ib
+                        || (ia == ib
+                            && a.from.as_deref().unwrap_or("") > b.from.as_deref().unwrap_or(""))
+                });
+                if better {
+                    best = Some(a);
+                }
+            }
+            if let Some(a) = best {
+                found.push(Mention {
+                    s: p,
+                    e: p + a.tokens.len(),
+                    kind: a.kind,
+                    person: a.person,
+                });
+            }
+        }
+        for p in 0..v.len() {
+            if let Some(&a) = att.names.get(v.folded(p)).filter(|_| is_name(v, p)) {
+                found.push(Mention {
+                    s: p,
+                    e: p + 1,
+                    kind: MentionKind::Actor(a),
+                    person: true,
+                });
+            }
+        }
+        found.retain(|m| !(m.s..m.e).any(|p| v.in_quote(p)));
+        found.sort_by_key(|m| (m.s, std::cmp::Reverse(m.e)));
+        let mut out: Vec<Mention> = Vec::new();
+        let is_actor = |m: &Mention| matches!(m.kind, MentionKind::Actor(_));
+        for m in found {
+            match out.last_mut() {
+                Some(l) if m.s < l.e => {
+                    if is_actor(&m) && !is_actor(l) && m.e > l.e {
+                        *l = m;
+                    }
+                }
+                _ => out.push(m),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn mentions_are_those_of_the_reference() {
+        let mut learnt = 0;
+        for rules in packs() {
+            for text in fast_path_texts() {
+                let mut att = Attributor::new(&rules.c, &rules.index);
+                let mut seen = 0;
+                with_views(&rules, &text, |v| {
+                    let want = mentions_reference(&att, v);
+                    assert_eq!(att.mentions(v), want, "{text:?}");
+                    seen += want.len();
+                    // Learn names as the pipeline does, so later sentences look them up.
+                    att.attribute(v, 0, Some(0));
+                });
+                assert!(seen > 0 || !text.contains("Russia"), "{text:?}");
+                learnt += att.names.len();
+            }
+        }
+        assert!(learnt > 0, "no names learnt: the name lookup went untested");
+    }
 
     #[test]
     fn dated_people() {

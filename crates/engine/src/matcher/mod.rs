@@ -72,6 +72,11 @@ impl Vocab {
         id
     }
 
+    /// True if `id` is a prefix stem's ([`Vocab::stem`]), not a word's.
+    pub fn is_stem(&self, id: u32) -> bool {
+        self.stems.iter().flatten().any(|&(_, stem)| stem == id)
+    }
+
     /// Calls `f` with the id of every stem `word` starts with.
     fn stems_of(&self, word: &str, mut f: impl FnMut(u32)) {
         let Some(bucket) = (word.as_bytes().first()).and_then(|&b| self.stems.get(b as usize))
