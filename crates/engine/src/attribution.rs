@@ -831,7 +831,8 @@ impl<'c> Attributor<'c> {
             }
         }
         if let Some(i) = colon_speaker(s, mentions) {
-            let colon = mentions[i].e;
+            // The colon is the token just before the mention (`colon_speaker` checked it).
+            let colon = mentions[i].s - 1;
             return Some((i, How::Colon, Some((colon, colon + 1))));
         }
         if let Some(i) = headline_prefix(s, mentions) {

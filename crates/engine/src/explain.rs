@@ -400,4 +400,50 @@ guard restraint.not-calling {
         );
         assert!(ex.sentences[1].statement.is_none());
     }
+
+    /// A headline ending in ": Speaker" names the colon as its cue, with or without a final
+    /// stop (the cue used to be the token after the speaker: past the sentence's end without
+    /// a stop, which made `explain` panic).
+    #[test]
+    fn a_trailing_colon_speaker_has_the_colon_as_cue() {
+        let rules = RuleSet::embedded().expect("embedded pack");
+        for text in [
+            "Ramming at the shoal 'dangerous and unacceptable': Manila",
+            "Ramming at the shoal 'dangerous and unacceptable': Manila.",
+        ] {
+            let ex = rules.explain(text);
+            let a = &ex.sentences[0].attribution;
+            assert_eq!(
+                (a.cue.as_deref(), a.actors.as_slice()),
+                (Some(":"), ["PHL".to_string()].as_slice()),
+                "{text}"
+            );
+        }
+    }
+
+    /// `explain` runs on every article of the corpus, and every cue is text of its sentence.
+    #[test]
+    fn explains_every_corpus_article() {
+        let rules = RuleSet::embedded().expect("embedded pack");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
+        let mut articles = 0;
+        for entry in std::fs::read_dir(&dir).expect("tests/corpus") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_none_or(|e| e != "txt") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("article");
+            for s in rules.explain(&text).sentences {
+                if let Some(cue) = &s.attribution.cue {
+                    assert!(
+                        s.text.contains(cue.as_str()),
+                        "{path:?}: {cue:?} in {:?}",
+                        s.text
+                    );
+                }
+            }
+            articles += 1;
+        }
+        assert!(articles >= 10, "{articles} articles");
+    }
 }
