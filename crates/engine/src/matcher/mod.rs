@@ -124,11 +124,16 @@ impl ShortKey {
     }
 }
 
-/// Open addressing over [`ShortKey`]s, linear probing, at most half full.
+/// Open addressing over [`ShortKey`]s, linear probing, at most 70% full. Each slot is only
+/// a 32-bit tag of the key's hash and the id (8 bytes: the table of the default pack fits
+/// in 64 KiB, so lookups stay in cache); the keys themselves are kept by id and compared
+/// only when the tag matches.
 #[derive(Debug, Clone, Default)]
 struct ShortTable {
-    /// A power of two of slots; `UNKNOWN` marks an empty one.
-    slots: Vec<(ShortKey, u32)>,
+    /// A power of two of `(tag, id)` slots; `UNKNOWN` as id marks an empty one.
+    slots: Vec<(u32, u32)>,
+    /// The key of each id in the table (other ids keep the default key, never compared).
+    keys: Vec<ShortKey>,
     len: usize,
 }
 
@@ -137,11 +142,12 @@ impl ShortTable {
         if self.slots.is_empty() {
             return UNKNOWN;
         }
-        let mask = self.slots.len() - 1;
-        let mut i = (key.hash() >> 32) as usize & mask;
+        let hash = key.hash();
+        let (tag, mask) = (hash as u32, self.slots.len() - 1);
+        let mut i = (hash >> 32) as usize & mask;
         loop {
-            let (k, id) = self.slots[i];
-            if id == UNKNOWN || k == key {
+            let (t, id) = self.slots[i];
+            if id == UNKNOWN || (t == tag && self.keys[id as usize] == key) {
                 return id;
             }
             i = (i + 1) & mask;
@@ -153,28 +159,33 @@ impl ShortTable {
         let Some(key) = ShortKey::of(word) else {
             return;
         };
-        if (self.len + 1) * 2 > self.slots.len() {
+        if self.get(key) != UNKNOWN {
+            return;
+        }
+        if (self.len + 1) * 10 > self.slots.len() * 7 {
             let old = std::mem::take(&mut self.slots);
-            self.slots = vec![(ShortKey::default(), UNKNOWN); (old.len() * 2).max(64)];
-            self.len = 0;
-            for (k, v) in old.into_iter().filter(|&(_, v)| v != UNKNOWN) {
-                self.put(k, v);
+            self.slots = vec![(0, UNKNOWN); (old.len() * 2).max(64)];
+            for (_, v) in old.into_iter().filter(|&(_, v)| v != UNKNOWN) {
+                self.put(self.keys[v as usize], v);
             }
         }
+        if self.keys.len() <= id as usize {
+            self.keys.resize(id as usize + 1, ShortKey::default());
+        }
+        self.keys[id as usize] = key;
         self.put(key, id);
+        self.len += 1;
     }
 
+    /// Puts `id` in the first free slot from `key`'s hash.
     fn put(&mut self, key: ShortKey, id: u32) {
+        let hash = key.hash();
         let mask = self.slots.len() - 1;
-        let mut i = (key.hash() >> 32) as usize & mask;
+        let mut i = (hash >> 32) as usize & mask;
         while self.slots[i].1 != UNKNOWN {
-            if self.slots[i].0 == key {
-                return;
-            }
             i = (i + 1) & mask;
         }
-        self.slots[i] = (key, id);
-        self.len += 1;
+        self.slots[i] = (hash as u32, id);
     }
 }
 
