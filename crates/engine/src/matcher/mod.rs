@@ -105,17 +105,46 @@ impl Vocab {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 struct ShortKey(u64, u64, u32);
 
+/// Up to eight bytes as a little-endian word, zero-padded, read in at most two overlapping
+/// fixed-size loads (no copy through a buffer: this runs for every token).
+fn low_bytes(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    let at = |i: usize, w: usize| -> u64 {
+        let mut v = 0u64;
+        for (k, &b) in bytes[i..i + w].iter().enumerate() {
+            v |= u64::from(b) << (8 * k);
+        }
+        v
+    };
+    match n {
+        8 => u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8])),
+        4..=7 => {
+            let lo = u64::from(u32::from_le_bytes(bytes[..4].try_into().unwrap_or([0; 4])));
+            let hi = u64::from(u32::from_le_bytes(
+                bytes[n - 4..].try_into().unwrap_or([0; 4]),
+            ));
+            lo | hi << (8 * (n - 4))
+        }
+        2 | 3 => at(0, 2) | at(n - 2, 2) << (8 * (n - 2)),
+        1 => u64::from(bytes[0]),
+        _ => 0,
+    }
+}
+
 impl ShortKey {
     fn of(word: &str) -> Option<ShortKey> {
         let bytes = word.as_bytes();
-        if bytes.len() > 16 {
-            return None;
-        }
-        let mut buf = [0u8; 16];
-        buf[..bytes.len()].copy_from_slice(bytes);
-        let (lo, hi) = buf.split_at(8);
-        let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
-        Some(ShortKey(word(lo), word(hi), bytes.len() as u32))
+        let len = bytes.len();
+        let key = match len {
+            0..=8 => ShortKey(low_bytes(bytes), 0, len as u32),
+            9..=16 => {
+                // The last eight bytes, shifted down past those already in the first word.
+                let last = u64::from_le_bytes(bytes[len - 8..].try_into().unwrap_or([0; 8]));
+                ShortKey(low_bytes(&bytes[..8]), last >> (8 * (16 - len)), len as u32)
+            }
+            _ => return None,
+        };
+        Some(key)
     }
 
     fn hash(self) -> u64 {
@@ -1253,6 +1282,27 @@ mod tests {
         }
         for (i, w) in words.iter().enumerate() {
             assert_eq!(vocab.get(w), i as u32, "{w:?}");
+        }
+        // Every length up to 20, and for each a word differing in one byte at each position.
+        let mut vocab = Vocab::default();
+        let base: Vec<String> = (0..=20)
+            .map(|n| "abcdefghijklmnopqrstu"[..n].to_string())
+            .collect();
+        for w in &base {
+            vocab.intern(w);
+        }
+        for (n, w) in base.iter().enumerate() {
+            assert_eq!(vocab.get(w), n as u32, "{w:?}");
+            for i in 0..n {
+                let mut near = w.clone().into_bytes();
+                near[i] = b'z';
+                let near = String::from_utf8(near).unwrap_or_default();
+                assert_eq!(vocab.get(&near), UNKNOWN, "{near:?}");
+            }
+        }
+        let mut vocab = Vocab::default();
+        for w in &words {
+            vocab.intern(w);
         }
         // Words that are not there, among them prefixes and extensions of words that are.
         for w in [
