@@ -3,7 +3,9 @@
 //!
 //! With `jobs > 1`, one thread reads items ([`crate::input`]) into batches, `jobs` worker
 //! threads extract statements from whole batches, and the calling thread puts the batches back
-//! in input order and hands each result to `emit` (which writes it). A batch is handed over
+//! in input order and hands each result to `emit` (which writes it). When the sink renders
+//! records by itself (`jsonl`), the workers render them too, and the calling thread only
+//! writes bytes: formatting stays on the core whose cache holds the statements. A batch is handed over
 //! when it holds 64 articles or 1 MiB of text, or at once when a worker is idle, so that a
 //! stream (stdin) gets its first results before it ends; from stdin every article is its own
 //! batch. At most `4 × jobs` batches are read ahead of the one being written, so memory stays
@@ -12,7 +14,8 @@
 //! `emit` fails (a closed stdout, `--strict`), every thread stops.
 
 use crate::input::{for_each_item, InputOptions, Item};
-use demarche_core::{Article, ArticleError, ArticleResult};
+use crate::output::Render;
+use demarche_core::{Article, ArticleError, ArticleResult, ArticleWarning};
 use demarche_engine::{Candidate, RuleSet};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -36,18 +39,28 @@ pub enum Done {
         /// Sentences with a cued, coded speaker but no stance.
         candidates: Vec<Candidate>,
     },
+    /// A read article whose record the worker rendered already ([`Run::render`]): the
+    /// record's bytes, its warnings and the article's text length.
+    Rendered {
+        /// What the sink writes for the article.
+        bytes: Vec<u8>,
+        /// The result's warnings (reported on stderr at the end).
+        warnings: Vec<ArticleWarning>,
+        /// Bytes of article text (for the progress line).
+        text_len: usize,
+    },
     /// An input that could not be read: its error record.
     Failed(ArticleResult),
 }
 
 /// Classifies one item. Should the engine panic on an article (a bug), the article gets an
 /// `internal` error record instead: the other articles, and the order, are kept.
-fn process(rules: &RuleSet, item: Item, coverage: bool) -> Done {
+fn process(rules: &RuleSet, item: Item, coverage: bool, render: Option<&Render>) -> Done {
     let id = match &item {
         Item::Article(article, _) => article.id.clone(),
         Item::Failed(result) => result.id.clone(),
     };
-    let run = std::panic::AssertUnwindSafe(|| classify(rules, item, coverage));
+    let run = std::panic::AssertUnwindSafe(|| classify(rules, item, coverage, render));
     std::panic::catch_unwind(run).unwrap_or_else(|_| {
         let error = ArticleError {
             kind: "internal".to_string(),
@@ -61,7 +74,7 @@ fn process(rules: &RuleSet, item: Item, coverage: bool) -> Done {
 }
 
 /// Classifies one item (see [`process`]).
-fn classify(rules: &RuleSet, item: Item, coverage: bool) -> Done {
+fn classify(rules: &RuleSet, item: Item, coverage: bool, render: Option<&Render>) -> Done {
     match item {
         Item::Article(article, warnings) => {
             let (statements, candidates) = if coverage {
@@ -71,6 +84,15 @@ fn classify(rules: &RuleSet, item: Item, coverage: bool) -> Done {
             };
             let mut result = ArticleResult::ok(&article, statements);
             result.warnings = warnings;
+            if let (Some(render), false) = (render, coverage) {
+                let mut bytes = Vec::new();
+                render(&result, &mut bytes);
+                return Done::Rendered {
+                    bytes,
+                    warnings: result.warnings,
+                    text_len: article.text.len(),
+                };
+            }
             Done::Article {
                 article,
                 result,
@@ -105,6 +127,10 @@ pub struct Run<'a> {
     pub coverage: bool,
     /// Worker threads; 1 runs everything on the calling thread.
     pub jobs: usize,
+    /// The sink's renderer, when it has one ([`crate::output::Sink::render`]): articles are
+    /// then rendered where they are classified (a worker thread, with its data in cache),
+    /// and handed over as bytes; not with `coverage`, which needs the statements.
+    pub render: Option<&'a Render>,
 }
 
 impl Run<'_> {
@@ -123,7 +149,7 @@ impl Run<'_> {
         if self.jobs <= 1 {
             let streams = self.streams();
             return for_each_item(self.paths, self.input, &mut |item| {
-                emit(process(self.rules, item, self.coverage))?;
+                emit(process(self.rules, item, self.coverage, self.render))?;
                 if streams {
                     idle()?;
                 }
@@ -155,7 +181,7 @@ impl Run<'_> {
             let work_rx = Arc::clone(&work_rx);
             let done_tx = done_tx.clone();
             let waiting = Arc::clone(&waiting);
-            let (rules, coverage) = (self.rules, self.coverage);
+            let (rules, coverage, render) = (self.rules, self.coverage, self.render);
             scope.spawn(move || loop {
                 waiting.fetch_add(1, Ordering::SeqCst);
                 let next = match work_rx.lock() {
@@ -166,7 +192,7 @@ impl Run<'_> {
                 let Ok((n, items)) = next else { break };
                 let out = items
                     .into_iter()
-                    .map(|item| process(rules, item, coverage))
+                    .map(|item| process(rules, item, coverage, render))
                     .collect();
                 if done_tx.send((n, out)).is_err() {
                     break;

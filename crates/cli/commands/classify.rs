@@ -93,12 +93,14 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
     let mut warned = Warned::default();
     let mut progress =
         (!args.quiet && io::stderr().is_terminal()).then(|| Progress::new(total_size(&args.paths)));
+    let render = sink.render();
     let run = Run {
         paths: &args.paths,
         input: &input_opts,
         rules: &rules,
         coverage: args.coverage,
         jobs: args.jobs.map_or_else(default_jobs, usize::from),
+        render: render.as_deref(),
     };
     let mut idle = || flush.flush().context("cannot write output");
     let walked = run.each(
@@ -117,6 +119,17 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
                 }
                 sink.article(Some(&article.text), &result)
                     .context("cannot write output")
+            }
+            Done::Rendered {
+                bytes,
+                warnings,
+                text_len,
+            } => {
+                warned.note(&warnings);
+                if let Some(p) = &mut progress {
+                    p.tick(text_len);
+                }
+                sink.rendered(&bytes).context("cannot write output")
             }
             Done::Failed(result) => {
                 failed += 1;

@@ -10,7 +10,7 @@
 //! line (score.py, `pd.read_json(lines=True)`, DuckDB); readers that do not know the field
 //! ignore it, and files concatenated from several runs stay self-describing.
 
-use super::{Meta, Provenance, Sink};
+use super::{Meta, Provenance, Render, Sink};
 use demarche_core::{ArticleError, ArticleResult, Span, Speaker, Stance, Statement};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -52,15 +52,29 @@ impl<W: Write> JsonlSink<W> {
 impl<W: Write> Sink for JsonlSink<W> {
     fn article(&mut self, _text: Option<&str>, result: &ArticleResult) -> io::Result<()> {
         self.buf.clear();
-        // The object is left open: the provenance field closes it.
-        write_result(&mut self.buf, result);
-        self.buf.extend_from_slice(&self.tail);
+        render(&self.tail, result, &mut self.buf);
         self.out.write_all(&self.buf)
+    }
+
+    fn render(&self) -> Option<Box<Render>> {
+        let tail = self.tail.clone();
+        Some(Box::new(move |result, out| render(&tail, result, out)))
+    }
+
+    fn rendered(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.write_all(bytes)
     }
 
     fn finish(&mut self) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+/// Appends the line of `result`: the object is left open by [`write_result`] and closed by
+/// `tail`, the provenance field and the line end.
+fn render(tail: &[u8], result: &ArticleResult, out: &mut Vec<u8>) {
+    write_result(out, result);
+    out.extend_from_slice(tail);
 }
 
 /// Writes `r` as serde_json's compact serialisation of it, without the closing brace.
@@ -441,5 +455,21 @@ mod tests {
             "{\"id\":\"a\",\"statements\":[],\"error\":null,\"demarche\":{\"version\":\"0.0.0\",\"rules\":\"0123456789abcdef\"}}\n\
              {\"id\":\"b\",\"statements\":[],\"error\":{\"kind\":\"io\",\"message\":\"m\"},\"demarche\":{\"version\":\"0.0.0\",\"rules\":\"0123456789abcdef\"}}\n"
         );
+    }
+
+    /// A record rendered ahead (on a worker thread) is the line `article` writes.
+    #[test]
+    fn rendered_records_are_the_lines_article_writes() {
+        let meta = Meta::bare();
+        let (mut direct, mut ahead) = (Vec::new(), Vec::new());
+        let mut sink = JsonlSink::new(&mut direct, &meta);
+        let render = sink.render().expect("jsonl renders ahead");
+        for r in results() {
+            sink.article(None, &r).unwrap();
+            render(&r, &mut ahead);
+        }
+        sink.finish().unwrap();
+        assert!(!ahead.is_empty());
+        assert_eq!(String::from_utf8(direct), String::from_utf8(ahead));
     }
 }

@@ -26,10 +26,27 @@ use demarche_engine::{LabelInfo, RuleSet};
 use serde::Serialize;
 use std::io::{self, Write};
 
+/// Renders one article result to the bytes a sink writes for it, on any thread: for sinks
+/// whose record for an article depends on that article alone ([`Sink::render`]).
+pub type Render = dyn Fn(&ArticleResult, &mut Vec<u8>) + Sync;
+
 /// Receives article results in input order.
 pub trait Sink {
     /// Writes one article's result; `text` is the article text when it could be read.
     fn article(&mut self, text: Option<&str>, result: &ArticleResult) -> io::Result<()>;
+    /// For a sink whose record of an article depends on nothing else, the function that
+    /// renders it, so that worker threads can render while the writing thread only writes
+    /// ([`Sink::rendered`]). `None` (the default): every result goes through
+    /// [`Sink::article`].
+    fn render(&self) -> Option<Box<Render>> {
+        None
+    }
+    /// Writes a record made by [`Sink::render`], as [`Sink::article`] would have.
+    fn rendered(&mut self, _bytes: &[u8]) -> io::Result<()> {
+        Err(io::Error::other(
+            "this output format renders no records ahead",
+        ))
+    }
     /// Writes whatever closes the output (a summary, a closing bracket) and flushes.
     fn finish(&mut self) -> io::Result<()>;
 }
