@@ -61,14 +61,12 @@ impl Prefilter {
             let (bits, touched) = &mut *scratch;
             if bits.len() < self.rules {
                 bits.resize(self.rules, 0);
+                touched.resize(self.rules.div_ceil(64), 0);
             }
             let mut add = |list: &[(u32, u64)]| {
                 for &(r, b) in list {
-                    let slot = &mut bits[r as usize];
-                    if *slot == 0 {
-                        touched.push(r);
-                    }
-                    *slot |= b;
+                    bits[r as usize] |= b;
+                    touched[(r / 64) as usize] |= 1 << (r % 64);
                 }
             };
             add(&self.always);
@@ -78,20 +76,26 @@ impl Prefilter {
                     add(list);
                 }
             }
-            touched.sort_unstable();
-            // Taking each rule's bits leaves the scratch all zeros for the next sentence.
-            touched
-                .drain(..)
-                .map(|r| (r as usize, std::mem::take(&mut bits[r as usize])))
-                .collect()
+            // The touched rules in index order, from their bit set; taking each rule's bits
+            // and clearing the set leave the scratch all zeros for the next sentence.
+            let mut out = Vec::new();
+            for (w, word) in touched.iter_mut().enumerate() {
+                let mut rest = std::mem::take(word);
+                while rest != 0 {
+                    let r = w * 64 + rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    out.push((r, std::mem::take(&mut bits[r])));
+                }
+            }
+            out
         })
     }
 }
 
 thread_local! {
-    /// Per thread, reused by every sentence: pattern bits by rule (all zeros between calls,
-    /// so a sentence costs what it touches, not the pack's size) and the rules touched.
-    static SCRATCH: RefCell<(Vec<u64>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    /// Per thread, reused by every sentence: pattern bits by rule, and the rules touched as a
+    /// bit set (both all zeros between calls).
+    static SCRATCH: RefCell<(Vec<u64>, Vec<u64>)> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// Merges the entries of one rule (kept in rule order) into one, its pattern bits or-ed.
