@@ -85,8 +85,17 @@ fn classify(rules: &RuleSet, item: Item, coverage: bool, render: Option<&Render>
             let mut result = ArticleResult::ok(&article, statements);
             result.warnings = warnings;
             if let (Some(render), false) = (render, coverage) {
-                let mut bytes = Vec::new();
-                render(&result, &mut bytes);
+                // Rendered in a buffer kept per thread, then copied out at its exact size:
+                // one allocation per record, none while it grows.
+                thread_local! {
+                    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+                }
+                let bytes = SCRATCH.with(|scratch| {
+                    let mut scratch = scratch.borrow_mut();
+                    scratch.clear();
+                    render(&result, &mut scratch);
+                    scratch.to_vec()
+                });
                 return Done::Rendered {
                     bytes,
                     warnings: result.warnings,
