@@ -92,8 +92,8 @@ fn record_to_item(
     }
     // One warning per record is enough, however many of its cells were invalid.
     warnings.truncate(1);
-    let get = |key: &str| cells.get(key).cloned().map(FieldValue::Str);
-    record_item(&get, fields, origin, seen, warnings)
+    let mut get = |key: &str| cells.get(key).cloned().map(FieldValue::Str);
+    record_item(&mut get, fields, origin, seen, warnings)
 }
 
 /// The error record of a CSV record that could not be parsed, or of an unreadable input.

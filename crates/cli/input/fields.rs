@@ -117,16 +117,17 @@ impl SeenIds {
     }
 }
 
-/// Builds the item of one record; `get` looks a field up by name.
+/// Builds the item of one record; `get` looks a field up by name. The text field is looked
+/// up last, once: `get` may move it out of the record rather than copy it.
 pub fn record_item(
-    get: &dyn Fn(&str) -> Option<FieldValue>,
+    get: &mut dyn FnMut(&str) -> Option<FieldValue>,
     fields: &FieldMap,
     origin: Origin,
     seen: &mut SeenIds,
     mut warnings: Vec<ArticleWarning>,
 ) -> Item {
     let own_id = get(&fields.id).and_then(FieldValue::into_meta);
-    let meta = |key: &str| get(key).and_then(FieldValue::into_meta);
+    let mut meta = |key: &str| get(key).and_then(FieldValue::into_meta);
     let mut article = Article {
         id: own_id.clone().unwrap_or_else(|| origin.at()),
         text: String::new(),
@@ -192,6 +193,18 @@ pub fn json_lookup<'v>(
     json_lookup(record.get(head)?.as_object()?, rest)
 }
 
+/// [`json_lookup`], for taking the value out.
+pub fn json_lookup_mut<'v>(
+    record: &'v mut serde_json::Map<String, serde_json::Value>,
+    path: &str,
+) -> Option<&'v mut serde_json::Value> {
+    if record.contains_key(path) {
+        return record.get_mut(path);
+    }
+    let (head, rest) = path.split_once('.')?;
+    json_lookup_mut(record.get_mut(head)?.as_object_mut()?, rest)
+}
+
 /// A JSON value as a [`FieldValue`].
 pub fn json_field(value: &serde_json::Value) -> FieldValue {
     match value {
@@ -243,13 +256,13 @@ mod tests {
         let fields = FieldMap::default();
         let item = |seen: &mut SeenIds, id: &str, line| {
             let id = id.to_string();
-            let get = move |k: &str| match k {
+            let mut get = move |k: &str| match k {
                 "id" => Some(FieldValue::Str(id.clone())),
                 "text" => Some(FieldValue::Str("t".into())),
                 _ => None,
             };
             let origin = Origin { name: "in", line };
-            record_item(&get, &fields, origin, seen, Vec::new())
+            record_item(&mut get, &fields, origin, seen, Vec::new())
         };
         assert!(matches!(item(&mut seen, "a", 1), Item::Article(_, w) if w.is_empty()));
         assert!(matches!(item(&mut seen, "b", 2), Item::Article(_, w) if w.is_empty()));

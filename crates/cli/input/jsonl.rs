@@ -11,7 +11,10 @@
 //! [`Article`]: demarche_core::Article
 
 use super::decode::{lossy, read_line_capped, too_large, Size};
-use super::fields::{json_field, json_kind, json_lookup, record_item, FieldMap, Origin, SeenIds};
+use super::fields::{
+    json_field, json_kind, json_lookup, json_lookup_mut, record_item, FieldMap, FieldValue, Origin,
+    SeenIds,
+};
 use super::{failure, InputOptions, Item};
 use std::io::BufRead;
 
@@ -70,7 +73,7 @@ fn parse_record(line: &[u8], origin: Origin, fields: &FieldMap, seen: &mut SeenI
             decoded.as_str()
         }
     };
-    let value: serde_json::Value = match serde_json::from_str(line) {
+    let mut value: serde_json::Value = match serde_json::from_str(line) {
         Ok(value) => value,
         Err(err) => {
             let message = format!(
@@ -82,16 +85,23 @@ fn parse_record(line: &[u8], origin: Origin, fields: &FieldMap, seen: &mut SeenI
             return failure(origin.at(), "json", message, Some(origin.line));
         }
     };
-    let Some(record) = value.as_object() else {
-        let message = format!(
-            "{}: expected a JSON object, found {}",
-            origin.at(),
-            json_kind(&value)
-        );
+    let kind = json_kind(&value);
+    let Some(record) = value.as_object_mut() else {
+        let message = format!("{}: expected a JSON object, found {kind}", origin.at());
         return failure(origin.at(), "json", message, Some(origin.line));
     };
-    let get = |key: &str| json_lookup(record, key).map(json_field);
-    record_item(&get, fields, origin, seen, warnings)
+    // The text, looked up last, is moved out of the record instead of copied.
+    let mut get = |key: &str| {
+        if key == fields.text {
+            json_lookup_mut(record, key).map(|v| match v {
+                serde_json::Value::String(s) => FieldValue::Str(std::mem::take(s)),
+                other => json_field(other),
+            })
+        } else {
+            json_lookup(record, key).map(json_field)
+        }
+    };
+    record_item(&mut get, fields, origin, seen, warnings)
 }
 
 /// serde_json's message without its " at line L column C" suffix (we give our own position).
