@@ -474,6 +474,8 @@ pub(crate) struct View<'d> {
     present: Vec<u64>,
     /// The same ids as a list, each once, in the order first seen: for the prefilter.
     pub distinct: Vec<u32>,
+    /// [`sig_bit`] of each of those ids, or-ed: a 64-bit signature of the sentence.
+    pub sig: u64,
     /// The sentence's index in `doc.sentences`.
     pub sentence: usize,
 }
@@ -506,12 +508,14 @@ impl<'d> View<'d> {
                 idx.push(i);
             }
         }
+        let sig = distinct.iter().fold(0, |s, &id| s | sig_bit(id));
         View {
             doc,
             ids,
             idx,
             present,
             distinct,
+            sig,
             sentence: s,
         }
     }
@@ -873,6 +877,12 @@ pub(crate) struct Patterns {
     /// only in sentences that have what it needs.
     fast: Vec<Fast>,
     first: Option<First>,
+}
+
+/// The bit of token or stem id `id` in 64-bit signatures of id sets ([`View`]'s `sig`): if
+/// a set has an id, its signature has that id's bit.
+pub(crate) fn sig_bit(id: u32) -> u64 {
+    1 << (id.wrapping_mul(0x9E37_79B9) >> 26)
 }
 
 /// The live bit of pattern `i`: patterns past the 64th share the last bit.
