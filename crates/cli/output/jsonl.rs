@@ -95,32 +95,35 @@ fn write_result(out: &mut Vec<u8>, r: &ArticleResult) {
             string(out, value);
         }
     }
-    out.extend_from_slice(b",\"statements\":[");
-    for (i, st) in r.statements.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        statement(out, st);
-    }
-    out.extend_from_slice(b"],\"error\":");
+    out.extend_from_slice(b",\"statements\":");
+    list(out, &r.statements, statement);
+    out.extend_from_slice(b",\"error\":");
     match &r.error {
         None => out.extend_from_slice(b"null"),
         Some(e) => error(out, e),
     }
     if !r.warnings.is_empty() {
-        out.extend_from_slice(b",\"warnings\":[");
-        for (i, w) in r.warnings.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        out.extend_from_slice(b",\"warnings\":");
+        list(out, &r.warnings, |out, w| {
             out.extend_from_slice(b"{\"kind\":");
             string(out, &w.kind);
             out.extend_from_slice(b",\"message\":");
             string(out, &w.message);
             out.push(b'}');
-        }
-        out.push(b']');
+        });
     }
+}
+
+/// Writes `items` as a JSON array, each with `item`.
+fn list<T>(out: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        item(out, x);
+    }
+    out.push(b']');
 }
 
 fn statement(out: &mut Vec<u8>, st: &Statement) {
@@ -133,21 +136,11 @@ fn statement(out: &mut Vec<u8>, st: &Statement) {
         None => out.extend_from_slice(b"null"),
         Some(sp) => speaker(out, sp),
     }
-    out.extend_from_slice(b",\"actors\":[");
-    for (i, a) in st.actors.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        string(out, a);
-    }
-    out.extend_from_slice(b"],\"stances\":[");
-    for (i, s) in st.stances.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        stance(out, s);
-    }
-    out.extend_from_slice(b"]}");
+    out.extend_from_slice(b",\"actors\":");
+    list(out, &st.actors, |out, a| string(out, a));
+    out.extend_from_slice(b",\"stances\":");
+    list(out, &st.stances, stance);
+    out.push(b'}');
 }
 
 fn speaker(out: &mut Vec<u8>, sp: &Speaker) {

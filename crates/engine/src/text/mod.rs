@@ -79,6 +79,11 @@ pub struct SentenceInfo {
     pub tokens: std::ops::Range<usize>,
 }
 
+/// A sentence splitter: `(start, end, paragraph)` per sentence.
+type SplitFn = fn(&str) -> Vec<(usize, usize, usize)>;
+/// A tokenizer of `text[start..end]`, appending to the tokens.
+type TokenizeFn = fn(&str, usize, usize, &mut Vec<Token>);
+
 /// An article after the text pipeline: its sentences and tokens.
 #[derive(Debug, Clone)]
 pub struct Document<'a> {
@@ -93,9 +98,14 @@ pub struct Document<'a> {
 impl<'a> Document<'a> {
     /// Runs the whole text pipeline over `text`.
     pub fn analyse(text: &'a str) -> Self {
+        Self::analyse_with(text, split_sentences, tokenize)
+    }
+
+    /// [`Document::analyse`] with these two steps (the tests give it the reference ones).
+    fn analyse_with(text: &'a str, split: SplitFn, tokenize: TokenizeFn) -> Self {
         // News text has about one token per five or six bytes: reserve that much at once.
         let mut tokens = Vec::with_capacity(text.len() / 5 + 8);
-        let spans = split_sentences(text);
+        let spans = split(text);
         let mut sentences = Vec::with_capacity(spans.len());
         for (start, end, paragraph) in spans {
             let first = tokens.len();
@@ -137,20 +147,8 @@ mod tests {
 
     /// [`Document::analyse`] with the character-by-character pipeline of [`reference`].
     fn analyse_by_reference(text: &str) -> (Vec<Token>, Vec<SentenceInfo>) {
-        let mut tokens = Vec::new();
-        let mut sentences = Vec::new();
-        for (start, end, paragraph) in reference::split_sentences(text) {
-            let first = tokens.len();
-            reference::tokenize(text, start, end, &mut tokens);
-            sentences.push(SentenceInfo {
-                start,
-                end,
-                paragraph,
-                tokens: first..tokens.len(),
-            });
-        }
-        mark_quotes(text, &mut tokens, &sentences);
-        (tokens, sentences)
+        let doc = Document::analyse_with(text, reference::split_sentences, reference::tokenize);
+        (doc.tokens, doc.sentences)
     }
 
     /// Asserts that the byte-level pipeline gives exactly what the reference one gives.
