@@ -898,13 +898,13 @@ impl Patterns {
         Patterns { nodes, fast, first }
     }
 
-    /// The matching form of one pattern; its needs chosen by their size until
-    /// [`Patterns::rank`] knows better.
+    /// The matching form of one pattern. It needs nothing (it is live in every sentence)
+    /// until [`Patterns::rank`] works its needs out, once the rarity of tokens is known.
     fn fast(node: &Node) -> Fast {
         Fast {
             node: optimise(node),
             first: First::of(std::slice::from_ref(node)),
-            need: Need::of(node, &|c: &[u32]| c.len() as u64),
+            need: Need::default(),
         }
     }
 
@@ -913,8 +913,8 @@ impl Patterns {
         self.fast.iter().map(|f| &f.need)
     }
 
-    /// Works out each pattern's needs again with `cost`, an estimate of how common a
-    /// clause's tokens are ([`Need::of`]): rarer needs call up and try fewer patterns.
+    /// Works out each pattern's needs with `cost`, an estimate of how common a clause's
+    /// tokens are ([`Need::of`]): rarer needs call up and try fewer patterns.
     pub fn rank(&mut self, cost: &impl Fn(&[u32]) -> u64) {
         for (f, node) in self.fast.iter_mut().zip(&self.nodes) {
             f.need = Need::of(node, cost);
