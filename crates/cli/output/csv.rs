@@ -316,6 +316,10 @@ mod tests {
                 span: idx.span(0, 17),
             }),
             actors: vec!["USA".into(), "RUS".into()],
+            cameo_actors: Vec::new(),
+            target: None,
+            targets: Vec::new(),
+            target_cameo_actors: Vec::new(),
             stances: vec![
                 stance("restraint", "urged calm"),
                 stance("concern", "concern"),

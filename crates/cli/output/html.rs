@@ -401,6 +401,10 @@ mod tests {
                 span: idx.span(sp, sp + 8),
             }),
             actors: vec!["<UN>".into()],
+            cameo_actors: Vec::new(),
+            target: None,
+            targets: Vec::new(),
+            target_cameo_actors: Vec::new(),
             stances: vec![Stance {
                 label: "restraint\"><script>".into(),
                 rule: "r<1>".into(),

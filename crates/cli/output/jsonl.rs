@@ -138,6 +138,17 @@ fn statement(out: &mut Vec<u8>, st: &Statement) {
     }
     out.extend_from_slice(b",\"actors\":");
     list(out, &st.actors, |out, a| string(out, a));
+    out.extend_from_slice(b",\"cameo_actors\":");
+    list(out, &st.cameo_actors, |out, a| string(out, a));
+    out.extend_from_slice(b",\"target\":");
+    match &st.target {
+        None => out.extend_from_slice(b"null"),
+        Some(t) => speaker(out, t),
+    }
+    out.extend_from_slice(b",\"targets\":");
+    list(out, &st.targets, |out, a| string(out, a));
+    out.extend_from_slice(b",\"target_cameo_actors\":");
+    list(out, &st.target_cameo_actors, |out, a| string(out, a));
     out.extend_from_slice(b",\"stances\":");
     list(out, &st.stances, stance);
     out.push(b'}');
@@ -331,6 +342,13 @@ mod tests {
                 span: span(12345),
             }),
             actors: actors.iter().map(|a| a.to_string()).collect(),
+            cameo_actors: actors.iter().map(|a| format!("{a}GOV")).collect(),
+            target: speaker.then(|| Speaker {
+                text: "both \"sides\"\n".into(),
+                span: span(99),
+            }),
+            targets: actors.iter().rev().map(|a| a.to_string()).collect(),
+            target_cameo_actors: actors.iter().map(|a| format!("{a}MIL")).collect(),
             stances,
         };
         let mut full = ArticleResult::ok(

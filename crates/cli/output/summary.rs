@@ -347,6 +347,10 @@ mod tests {
             text: "x".into(),
             speaker: None,
             actors: actors.iter().map(|a| a.to_string()).collect(),
+            cameo_actors: Vec::new(),
+            target: None,
+            targets: Vec::new(),
+            target_cameo_actors: Vec::new(),
             stances: labels
                 .iter()
                 .map(|l| Stance {

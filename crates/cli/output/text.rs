@@ -225,6 +225,10 @@ mod tests {
                 span: idx.span(sp, sp + 8),
             }),
             actors: vec!["UN".into()],
+            cameo_actors: Vec::new(),
+            target: None,
+            targets: Vec::new(),
+            target_cameo_actors: Vec::new(),
             stances,
         }
     }

@@ -158,6 +158,10 @@ pub struct Speaker {
     pub span: Span,
 }
 
+/// The party a statement is addressed to or aimed at, as written in the article: the same
+/// shape as a [`Speaker`] mention.
+pub type Target = Speaker;
+
 /// A sentence with at least one stance, its speaker and the speaker's actor codes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statement {
@@ -171,6 +175,17 @@ pub struct Statement {
     /// Actor codes of the speaker in order of mention (`["USA", "RUS", "EU"]`); empty for
     /// generic or unknown speakers.
     pub actors: Vec<String>,
+    /// CAMEO actor codes of the speaker (`["RUSGOV", "IGOUNO"]`), for joining with CAMEO,
+    /// PETRARCH, ICEWS and POLECAT data; empty when the pack gives none.
+    pub cameo_actors: Vec<String>,
+    /// The target mention: the party the stances are addressed to or aimed at, as written
+    /// ("Armenia and Azerbaijan", "Russia's", "both sides"), or `None`.
+    pub target: Option<Target>,
+    /// Actor codes of the target in order of mention, no repeats; empty for generic targets
+    /// ("both sides" with no parties named) and when there is no target.
+    pub targets: Vec<String>,
+    /// CAMEO actor codes of the target, when the pack gives them.
+    pub target_cameo_actors: Vec<String>,
     /// The stances, ordered by label order of the rule pack and then by position.
     pub stances: Vec<Stance>,
 }
@@ -329,6 +344,10 @@ mod tests {
             text: "abc".into(),
             speaker: None,
             actors: vec!["UN".into()],
+            cameo_actors: Vec::new(),
+            target: None,
+            targets: Vec::new(),
+            target_cameo_actors: Vec::new(),
             stances: vec![Stance {
                 label: "concern".into(),
                 rule: "concern.x".into(),
@@ -343,12 +362,16 @@ mod tests {
             keys,
             [
                 "actors",
+                "cameo_actors",
                 "char_end",
                 "char_start",
                 "end",
                 "speaker",
                 "stances",
                 "start",
+                "target",
+                "target_cameo_actors",
+                "targets",
                 "text"
             ]
         );

@@ -657,6 +657,10 @@ impl Step<'_> {
             text: text[sentence.start..sentence.end].to_string(),
             speaker,
             actors,
+            cameo_actors: Vec::new(),
+            target: None,
+            targets: Vec::new(),
+            target_cameo_actors: Vec::new(),
             stances,
         })
     }
