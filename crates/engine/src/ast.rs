@@ -34,6 +34,19 @@ pub enum Pattern {
     Optional(Box<Spanned<Pattern>>),
     /// `~a..b`.
     Gap(u32, u32),
+    /// A frame's slot: `SPEAKER`, `TARGET` or `OTHER`.
+    Slot(Slot),
+}
+
+/// The slots of an attribution frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// The party that makes the statement.
+    Speaker,
+    /// The party the statement is addressed to or aimed at.
+    Target,
+    /// A party that is neither: a venue, a counterpart, a news credit.
+    Other,
 }
 
 /// A rule or a shared guard block.
@@ -62,6 +75,8 @@ pub struct ExampleDef {
     pub text: Spanned<String>,
     /// `by CODE, ...`: the speaker's expected actor codes (`none` gives an empty list).
     pub by: Option<Vec<Spanned<String>>>,
+    /// `to CODE, ...`: the target's expected actor codes (`none` gives an empty list).
+    pub to: Option<Vec<Spanned<String>>>,
 }
 
 /// A person of an actor.
@@ -126,6 +141,8 @@ pub enum Item {
     Rule(RuleDef),
     /// `guard ID { ... }`.
     Guard(RuleDef),
+    /// `frame ID { ... }`.
+    Frame(RuleDef),
     /// `actor CODE "Name" { ... }`.
     Actor(ActorDef),
     /// `cue KIND PATTERN`.

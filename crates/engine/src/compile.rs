@@ -4,7 +4,7 @@
 //! Every problem of every file is collected; compilation goes on after an error so that one run
 //! reports them all.
 
-use crate::ast::{ActorDef, Item, Pattern, RuleDef, RuleFile, Spanned};
+use crate::ast::{ActorDef, Item, Pattern, RuleDef, RuleFile, Slot, Spanned};
 use crate::error::RuleFileError;
 use crate::matcher::{Node, Patterns, Vocab};
 use crate::text::phrase_tokens;
@@ -50,6 +50,8 @@ pub(crate) struct Example {
     pub todo: bool,
     /// `by CODE, ...`: the actor codes the whole pipeline must give the speaker.
     pub by: Option<Vec<String>>,
+    /// `to CODE, ...`: the actor codes the whole pipeline must give the target.
+    pub to: Option<Vec<String>>,
     /// 1-based line in the rule file.
     pub line: usize,
 }
@@ -66,6 +68,28 @@ pub(crate) struct CompiledRule {
     pub path: String,
     /// Where the rule is defined: file index and item index in that file's AST.
     pub origin: (usize, usize),
+}
+
+/// A compiled attribution frame: alternatives of pieces, each a pattern or a slot.
+#[derive(Debug, Clone)]
+pub(crate) struct Frame {
+    pub id: String,
+    /// The labels a statement must have for the frame to give its target (any when empty).
+    pub labels: Vec<usize>,
+    pub alts: Vec<Vec<FramePart>>,
+    /// `unless` patterns: a frame match they overlap is dropped.
+    pub guards: Patterns,
+    pub examples: Vec<Example>,
+    pub path: String,
+}
+
+/// A piece of a frame alternative.
+#[derive(Debug, Clone)]
+pub(crate) enum FramePart {
+    /// Tokens matched by a pattern; `true` when it may match nothing.
+    Tokens(Vec<Node>, bool),
+    /// A mention or chain of mentions in that role.
+    Slot(Slot),
 }
 
 /// An actor of the dictionaries.
@@ -137,6 +161,8 @@ pub(crate) struct Cues {
     pub carry: Patterns,
     pub generic: Patterns,
     pub office: Patterns,
+    /// Party phrases that may fill a frame's slot ("both sides"); never speakers.
+    pub party: Patterns,
 }
 
 /// Everything compiled from the rule files.
@@ -148,6 +174,8 @@ pub(crate) struct Compiled {
     pub actors: Vec<ActorInfo>,
     pub aliases: Vec<Alias>,
     pub cues: Cues,
+    /// Attribution frames, in pack order.
+    pub frames: Vec<Frame>,
     /// Folded inflected form to its lemma (`urged` -> `urge`), for `explain`.
     pub lemma_of: HashMap<String, String>,
     /// Lints found while compiling (warnings).
@@ -262,6 +290,7 @@ pub(crate) fn compile(files: &[RuleFile]) -> Result<Compiled, Vec<RuleFileError>
                 Item::Guard(def) => {
                     compile_rule(&mut cx, (fi, ii), def, RuleKind::Guard, &mut seen_ids)
                 }
+                Item::Frame(def) => compile_frame(&mut cx, fi, def, &mut seen_ids),
                 Item::Actor(def) => compile_actor(&mut cx, fi, def, &mut seen_aliases),
                 Item::Cue { kind, pattern } => {
                     compile_cue(&mut cx, fi, kind, pattern, &mut seen_aliases)
@@ -436,27 +465,47 @@ fn compile_rule(
     }
     let patterns: Vec<Node> = def.matches.iter().map(|p| compile_top(cx, fi, p)).collect();
     let guards = def.guards.iter().map(|p| compile_top(cx, fi, p)).collect();
+    let examples = compile_examples(cx, fi, def);
+    let path = cx.files[fi].path.clone();
+    cx.out.rules.push(CompiledRule {
+        id: def.id.node.clone(),
+        kind,
+        labels,
+        patterns: Patterns::new(patterns),
+        guards: Patterns::new(guards),
+        examples,
+        path,
+        origin,
+    });
+}
+
+/// The `expect`, `reject` and `todo` examples of a rule or frame, with their `by` and `to`
+/// codes checked against the actor blocks of the pack.
+fn compile_examples(cx: &mut Ctx, fi: usize, def: &RuleDef) -> Vec<Example> {
     let mut examples = Vec::new();
     let all = (def.expects.iter().map(|e| (e, true, false)))
         .chain(def.rejects.iter().map(|e| (e, false, false)))
         .chain(def.todos.iter().map(|e| (e, true, true)));
+    let codes = |c: &Option<Vec<Spanned<String>>>| {
+        c.as_ref().map(|codes| {
+            codes
+                .iter()
+                .filter(|c| c.node != "none")
+                .map(|c| c.node.clone())
+                .collect()
+        })
+    };
     for (e, expect, todo) in all {
         match parse_example(&e.text.node) {
             Ok((text, marked)) => {
                 let line = cx.line_of(fi, e.text.span.0);
-                let by = e.by.as_ref().map(|codes| {
-                    codes
-                        .iter()
-                        .filter(|c| c.node != "none")
-                        .map(|c| c.node.clone())
-                        .collect()
-                });
                 examples.push(Example {
                     text,
                     marked,
                     expect,
                     todo,
-                    by,
+                    by: codes(&e.by),
+                    to: codes(&e.to),
                     line,
                 });
             }
@@ -469,26 +518,135 @@ fn compile_rule(
         .expects
         .iter()
         .chain(&def.todos)
-        .flat_map(|e| e.by.iter().flatten())
+        .flat_map(|e| e.by.iter().chain(&e.to).flatten())
     {
         if code.node != "none" && !cx.files.iter().any(|f| defines_actor(f, &code.node)) {
             let e = cx.err(fi, code.span, format!("unknown actor `{}`", code.node));
             *e = e
                 .clone()
-                .with_help("`by` takes actor codes defined in an `actor` block, or `none`");
+                .with_help("`by` and `to` take actor codes defined in an `actor` block, or `none`");
         }
     }
+    examples
+}
+
+/// Compiles a `frame` block: each `match` is cut at its slots into patterns and slots.
+fn compile_frame(
+    cx: &mut Ctx,
+    fi: usize,
+    def: &RuleDef,
+    seen: &mut HashMap<String, (usize, (usize, usize))>,
+) {
+    if seen.contains_key(&def.id.node) {
+        cx.warn(
+            fi,
+            def.id.span,
+            "duplicate-id",
+            format!("frame id `{}` is used twice", def.id.node),
+        );
+    } else {
+        seen.insert(def.id.node.clone(), (fi, def.id.span));
+    }
+    let mut labels = Vec::new();
+    for l in &def.labels {
+        match cx.label_ix.get(&l.node) {
+            Some(&i) => labels.push(i),
+            None => unknown_label(cx, fi, l),
+        }
+    }
+    let guards = def.guards.iter().map(|p| compile_top(cx, fi, p)).collect();
+    let mut alts = Vec::new();
+    for m in &def.matches {
+        let tops: Vec<&Spanned<Pattern>> = match &m.node {
+            Pattern::Alt(items) => items.iter().collect(),
+            _ => vec![m],
+        };
+        for top in tops {
+            alts.extend(frame_alternative(cx, fi, top));
+        }
+    }
+    if def.matches.is_empty() {
+        cx.err(
+            fi,
+            def.id.span,
+            format!("`{}` has no `match` pattern", def.id.node),
+        );
+    }
+    let examples = compile_examples(cx, fi, def);
     let path = cx.files[fi].path.clone();
-    cx.out.rules.push(CompiledRule {
+    cx.out.frames.push(Frame {
         id: def.id.node.clone(),
-        kind,
         labels,
-        patterns: Patterns::new(patterns),
+        alts,
         guards: Patterns::new(guards),
         examples,
         path,
-        origin,
     });
+}
+
+/// One alternative of a frame's `match`, cut at its top-level slots; `None` (after an error)
+/// when it has no slot or a slot inside a group.
+fn frame_alternative(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>) -> Option<Vec<FramePart>> {
+    let items: Vec<&Spanned<Pattern>> = match &p.node {
+        Pattern::Seq(items) => items.iter().collect(),
+        _ => vec![p],
+    };
+    let mut parts = Vec::new();
+    let mut run: Vec<Spanned<Pattern>> = Vec::new();
+    let flush = |cx: &mut Ctx, run: &mut Vec<Spanned<Pattern>>, parts: &mut Vec<FramePart>| {
+        if run.is_empty() {
+            return;
+        }
+        let span = (run[0].span.0, run[run.len() - 1].span.1);
+        let seq = Spanned {
+            node: Pattern::Seq(std::mem::take(run)),
+            span,
+        };
+        let node = compile_top(cx, fi, &seq);
+        let empty = node.nullable();
+        parts.push(FramePart::Tokens(vec![node], empty));
+    };
+    for item in items {
+        match &item.node {
+            Pattern::Slot(slot) => {
+                flush(cx, &mut run, &mut parts);
+                parts.push(FramePart::Slot(*slot));
+            }
+            _ if has_slot(&item.node) => {
+                let e = cx.err(
+                    fi,
+                    item.span,
+                    "a slot stands at the top level of a frame's `match`",
+                );
+                *e = e.clone().with_help("write one `match` line per shape instead of a group or an optional around SPEAKER, TARGET or OTHER");
+                return None;
+            }
+            _ => run.push(item.clone()),
+        }
+    }
+    flush(cx, &mut run, &mut parts);
+    if !parts.iter().any(|x| matches!(x, FramePart::Slot(_))) {
+        let e = cx.err(
+            fi,
+            p.span,
+            "a frame's `match` needs a slot: SPEAKER, TARGET or OTHER",
+        );
+        *e = e
+            .clone()
+            .with_help("\"lemma(urge) TARGET to\" names the party urged");
+        return None;
+    }
+    Some(parts)
+}
+
+/// True if a pattern holds a slot anywhere.
+fn has_slot(p: &Pattern) -> bool {
+    match p {
+        Pattern::Slot(_) => true,
+        Pattern::Seq(items) | Pattern::Alt(items) => items.iter().any(|i| has_slot(&i.node)),
+        Pattern::Optional(inner) => has_slot(&inner.node),
+        _ => false,
+    }
 }
 
 /// True if `file` has an `actor CODE` block.
@@ -685,6 +843,15 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, nest: usize) -
             Node::Alt(nodes)
         }
         Pattern::Optional(inner) => Node::Opt(Box::new(compile_pattern(cx, fi, inner, nest + 1))),
+        Pattern::Slot(_) => {
+            let e = cx.err(
+                fi,
+                p.span,
+                "SPEAKER, TARGET and OTHER are slots of `frame` blocks",
+            );
+            *e = e.clone().with_help("quote the word to match it literally");
+            Node::Seq(Vec::new())
+        }
         Pattern::Gap(lo, hi) => {
             if lo > hi {
                 cx.err(
@@ -932,11 +1099,12 @@ fn compile_cue(
     let mention = match kind.node.as_str() {
         "speech" => return cx.out.cues.speech.push(node),
         "source" => return cx.out.cues.source.push(node),
+        "party" => return cx.out.cues.party.push(node),
         "carry" => MentionKind::Carry,
         "generic" => MentionKind::Generic,
         "office" => MentionKind::Office,
         other => {
-            let kinds = ["speech", "source", "carry", "generic", "office"];
+            let kinds = ["speech", "source", "carry", "generic", "office", "party"];
             let hint = closest(other, kinds.into_iter())
                 .map(|k| format!("did you mean `{k}`? "))
                 .unwrap_or_default();

@@ -11,6 +11,7 @@ pub mod ast;
 mod attribution;
 mod compile;
 mod error;
+mod examples;
 mod explain;
 mod hash;
 mod lint;
@@ -336,8 +337,9 @@ impl RuleSet {
         for (si, sentence) in doc.sentences.iter().enumerate() {
             let v = View::new(&doc, si, &self.c.vocab);
             let found = self.stances(&v);
-            let evidence = found.iter().map(|f| f.s).min();
-            let att = attributor.attribute(&v, sentence.paragraph, evidence);
+            let spans: Vec<(usize, usize, usize)> =
+                found.iter().map(|f| (f.s, f.e, f.label)).collect();
+            let att = attributor.attribute(&v, sentence.paragraph, &spans);
             f(Step {
                 rules: self,
                 v: &v,
@@ -487,12 +489,10 @@ impl RuleSet {
                     (false, _) if !spans.is_empty() => {
                         Some(format!("expected no match, found {}", shown(&spans)))
                     }
-                    _ => match &ex.by {
-                        Some(codes) if rule.kind == RuleKind::Stance => {
-                            self.speaker_failure(ri, &ex.text, codes)
-                        }
-                        _ => None,
-                    },
+                    _ if rule.kind == RuleKind::Stance => {
+                        self.pipeline_failure(ri, &ex.text, ex.by.as_deref(), ex.to.as_deref())
+                    }
+                    _ => None,
                 };
                 out.push(ExampleOutcome {
                     rule: rule.id.clone(),
@@ -506,51 +506,8 @@ impl RuleSet {
                 });
             }
         }
+        out.extend(self.frame_examples());
         out
-    }
-}
-
-impl RuleSet {
-    /// What is wrong with the speaker the whole pipeline gives an example of rule `ri`, if
-    /// its actors are not `codes`: the statement carrying one of the rule's labels is judged.
-    fn speaker_failure(&self, ri: usize, text: &str, codes: &[String]) -> Option<String> {
-        let rule = &self.c.rules[ri];
-        let labels: Vec<&str> = rule
-            .labels
-            .iter()
-            .map(|&l| self.c.labels[l].name.as_str())
-            .collect();
-        let statements = self.extract_str(text);
-        let Some(st) = statements
-            .iter()
-            .find(|s| s.stances.iter().any(|x| x.rule == rule.id))
-            .or_else(|| {
-                statements
-                    .iter()
-                    .find(|s| s.stances.iter().any(|x| labels.contains(&x.label.as_str())))
-            })
-        else {
-            return Some(format!(
-                "expected a `{}` statement by {}, the pipeline found none",
-                labels.join("`/`"),
-                show_codes(codes)
-            ));
-        };
-        let mut want: Vec<&str> = codes.iter().map(String::as_str).collect();
-        let mut got: Vec<&str> = st.actors.iter().map(String::as_str).collect();
-        want.sort_unstable();
-        got.sort_unstable();
-        if want == got {
-            return None;
-        }
-        let speaker = st.speaker.as_ref().map_or("no speaker".to_string(), |s| {
-            format!("speaker \"{}\"", s.text)
-        });
-        Some(format!(
-            "expected the speaker to be {}, found {} ({speaker})",
-            show_codes(codes),
-            show_codes(&st.actors)
-        ))
     }
 }
 
@@ -571,15 +528,6 @@ impl RuleSet {
             }
         }
         "expected a match, found none".to_string()
-    }
-}
-
-/// `UN, RUS`, or `none`.
-fn show_codes(codes: &[String]) -> String {
-    if codes.is_empty() {
-        "none".to_string()
-    } else {
-        codes.join(", ")
     }
 }
 
@@ -622,6 +570,28 @@ impl Step<'_> {
         (Some(speaker), actors)
     }
 
+    /// The frames matched in the sentence (if it has stances), with each slot's fill.
+    fn frames(&self) -> Vec<(String, Vec<(ast::Slot, String)>)> {
+        self.attributor.frames_matched(self.v)
+    }
+
+    /// The target mention and its actor codes, if the sentence has a target.
+    fn target(&self) -> (Option<Speaker>, Vec<String>) {
+        let Some(t) = self.attributor.target() else {
+            return (None, Vec::new());
+        };
+        let mention = Speaker {
+            text: self.v.doc.text[t.span.0..t.span.1].to_string(),
+            span: self.chars.span(t.span.0, t.span.1),
+        };
+        let codes = t
+            .actors
+            .iter()
+            .map(|&i| self.rules.c.actors[i].code.clone())
+            .collect();
+        (Some(mention), codes)
+    }
+
     /// The sentence as a [`Candidate`], if its speaker came with a cue and an actor.
     fn candidate(&self) -> Option<Candidate> {
         let att = self.att.as_ref()?;
@@ -652,14 +622,15 @@ impl Step<'_> {
         let sentence = &v.doc.sentences[v.sentence];
         let stances = self.found.iter().map(|f| rs.stance(v, f, chars)).collect();
         let (speaker, actors) = self.speaker();
+        let (target, targets) = self.target();
         Some(Statement {
             span: chars.span(sentence.start, sentence.end),
             text: text[sentence.start..sentence.end].to_string(),
             speaker,
             actors,
             cameo_actors: Vec::new(),
-            target: None,
-            targets: Vec::new(),
+            target,
+            targets,
             target_cameo_actors: Vec::new(),
             stances,
         })

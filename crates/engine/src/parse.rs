@@ -3,7 +3,9 @@
 //! No pest `Pair` or `Rule` leaves this module: syntax errors become [`RuleFileError`]s with
 //! the path, line, column and a readable list of what was expected.
 
-use crate::ast::{ActorDef, ExampleDef, Item, Pattern, PersonDef, RuleDef, RuleFile, Spanned};
+use crate::ast::{
+    ActorDef, ExampleDef, Item, Pattern, PersonDef, RuleDef, RuleFile, Slot, Spanned,
+};
 use crate::error::RuleFileError;
 use pest::iterators::Pair;
 use pest::Parser;
@@ -106,8 +108,11 @@ fn rule_name(r: &Rule) -> &'static str {
         | Rule::lexicon_def
         | Rule::rule_def
         | Rule::guard_def
+        | Rule::frame_def
         | Rule::actor_def
-        | Rule::cue_def => "a top-level item (label, lemma, lexicon, rule, guard, actor, cue)",
+        | Rule::cue_def => {
+            "a top-level item (label, lemma, lexicon, rule, guard, frame, actor, cue)"
+        }
         Rule::rule_stmt
         | Rule::label_stmt
         | Rule::match_stmt
@@ -119,6 +124,7 @@ fn rule_name(r: &Rule) -> &'static str {
             "`label`, `match`, `unless`, `expect`, `reject`, `todo`, `note` or `}`"
         }
         Rule::by_clause | Rule::speaker_code => "`by` and actor codes (`by UN, RUS` or `by none`)",
+        Rule::to_clause => "`to` and actor codes (`to ARM, AZE` or `to none`)",
         Rule::actor_stmt
         | Rule::kind_stmt
         | Rule::cameo_stmt
@@ -198,6 +204,7 @@ fn item(pair: Pair<Rule>) -> Item {
         }
         Rule::rule_def => Item::Rule(rule_def(pair)),
         Rule::guard_def => Item::Guard(rule_def(pair)),
+        Rule::frame_def => Item::Frame(rule_def(pair)),
         Rule::actor_def => Item::Actor(actor_def(pair)),
         Rule::cue_def => {
             let mut it = pair.into_inner();
@@ -270,13 +277,23 @@ fn rule_def(pair: Pair<Rule>) -> RuleDef {
     def
 }
 
-/// The string of an example statement and its optional `by` clause.
+/// The string of an example statement and its optional `by` and `to` clauses.
 fn example(mut inner: pest::iterators::Pairs<Rule>) -> Option<ExampleDef> {
     let example = inner.next().map(string)?;
-    let by = inner
-        .next()
-        .map(|by| by.into_inner().map(|code| text(&code)).collect());
-    Some(ExampleDef { text: example, by })
+    let (mut by, mut to) = (None, None);
+    for clause in inner {
+        let rule = clause.as_rule();
+        let codes = clause.into_inner().map(|code| text(&code)).collect();
+        match rule {
+            Rule::to_clause => to = Some(codes),
+            _ => by = Some(codes),
+        }
+    }
+    Some(ExampleDef {
+        text: example,
+        by,
+        to,
+    })
 }
 
 fn actor_def(pair: Pair<Rule>) -> ActorDef {
@@ -371,6 +388,14 @@ fn collapse(
 fn atom(pair: Pair<Rule>) -> Spanned<Pattern> {
     match pair.as_rule() {
         Rule::word => spanned(&pair, Pattern::Word(pair.as_str().to_string())),
+        Rule::slot => {
+            let slot = match pair.as_str() {
+                "SPEAKER" => Slot::Speaker,
+                "TARGET" => Slot::Target,
+                _ => Slot::Other,
+            };
+            spanned(&pair, Pattern::Slot(slot))
+        }
         Rule::phrase => {
             let s = pair.into_inner().next().map(string).unwrap_or_else(empty);
             Spanned {

@@ -20,12 +20,15 @@
 //! 6. unknown capitalised words right after a resolved speaker ("AU Commission Chairperson
 //!    Mahmoud Ali Youssouf") are learnt as names of that actor for the rest of the document.
 
+mod frames;
 mod index;
 mod words;
 
+pub(crate) use frames::TargetChoice;
 pub(crate) use index::AliasIndex;
 use words::*;
 
+use crate::ast::Slot;
 use crate::compile::{Compiled, MentionKind};
 use crate::matcher::{find_all, View};
 use rustc_hash::FxHashMap as HashMap;
@@ -71,6 +74,8 @@ pub(crate) enum How {
     Subject,
     /// Carried from an earlier sentence.
     Carried,
+    /// The SPEAKER slot of an attribution frame ("calls from SPEAKER on ...").
+    Frame,
 }
 
 impl How {
@@ -85,6 +90,7 @@ impl How {
             How::Carried => {
                 "carried from an earlier sentence (a quote or reference with no speaker of its own)"
             }
+            How::Frame => "the SPEAKER slot of an attribution frame",
         }
     }
 }
@@ -138,6 +144,9 @@ pub(crate) struct Attributor<'c> {
     /// Buffers kept from sentence to sentence: token bits, mentions.
     bits: Vec<u32>,
     mentions: Vec<Mention>,
+    /// The target of the last sentence attributed with stances, and the frames matched in it.
+    target: Option<TargetChoice>,
+    frames: Vec<frames::FrameMatch>,
 }
 
 impl<'c> Attributor<'c> {
@@ -151,7 +160,29 @@ impl<'c> Attributor<'c> {
             date: None,
             bits: Vec::new(),
             mentions: Vec::new(),
+            target: None,
+            frames: Vec::new(),
         }
+    }
+
+    /// The target found in the last sentence attributed with stances.
+    pub fn target(&self) -> Option<&TargetChoice> {
+        self.target.as_ref()
+    }
+
+    /// The ids of the frames matched in the last sentence attributed with stances, with the
+    /// text of each slot's fill, for `explain`.
+    pub fn frames_matched(&self, v: &View) -> Vec<(String, Vec<(Slot, String)>)> {
+        self.frames
+            .iter()
+            .map(|m| {
+                let fills = m.fills.iter().map(|(slot, f)| {
+                    let (s, e) = v.bytes(f.s, f.e);
+                    (*slot, v.doc.text[s..e].to_string())
+                });
+                (self.c.frames[m.frame].id.clone(), fills.collect())
+            })
+            .collect()
     }
 
     /// Sets the article's date (`YYYY[-MM[-DD]]`, anything after the day ignored); people
@@ -170,14 +201,18 @@ impl<'c> Attributor<'c> {
         })
     }
 
-    /// Attributes one sentence. `evidence` is the first visible token of its first stance, if
-    /// it has any; sentences without stances are read only to carry their speaker along.
+    /// Attributes one sentence. `stances` are the visible-token ranges and labels of its
+    /// stances; sentences without stances are read only to carry their speaker along. The
+    /// target of a sentence with stances is then [`Attributor::target`].
     pub fn attribute(
         &mut self,
         v: &View,
         paragraph: usize,
-        evidence: Option<usize>,
+        stances: &[(usize, usize, usize)],
     ) -> Option<Attribution> {
+        self.target = None;
+        self.frames.clear();
+        let evidence = stances.iter().map(|x| x.0).min();
         // A sentence with no stance changes nothing unless a cue could choose a speaker in it
         // (to carry along): without the first token of a speech or source cue, or a colon,
         // there is nothing to do.
@@ -196,24 +231,69 @@ impl<'c> Attributor<'c> {
             // No cue's anchor token in the sentence (`Patterns::live`), and no colon.
             None
         } else {
-            self.mentions_into(&s, &mut mentions);
-            self.attribute_sentence(&s, &mentions, paragraph, evidence)
+            self.mentions_into(&s, &mut mentions, false);
+            if stances.is_empty() || self.c.frames.is_empty() {
+                self.attribute_sentence(&s, &mentions, paragraph, evidence, None)
+            } else {
+                self.attribute_framed(&s, &mut mentions, paragraph, stances)
+            }
         };
         self.bits = bits;
         self.mentions = mentions;
         att
     }
 
-    /// [`Attributor::attribute`] once the sentence is read.
+    /// [`Attributor::attribute`] for a sentence with stances, when the pack has frames:
+    /// mentions that fill a TARGET or OTHER slot are never the speaker, a SPEAKER slot's fill
+    /// is, and the TARGET fills near the stances are the target.
+    fn attribute_framed(
+        &mut self,
+        s: &Sent,
+        mentions: &mut Vec<Mention>,
+        paragraph: usize,
+        stances: &[(usize, usize, usize)],
+    ) -> Option<Attribution> {
+        let mut all = Vec::new();
+        self.mentions_into(s, &mut all, true);
+        let fills = self.fills(s, &all);
+        let labels: Vec<usize> = stances.iter().map(|x| x.2).collect();
+        let matches = self.match_frames(s, &fills, &labels);
+        let not_speaker = |m: &Mention| {
+            matches.iter().any(|fm| {
+                fm.fills
+                    .iter()
+                    .any(|(slot, f)| *slot != Slot::Speaker && m.s >= f.s && m.e <= f.e)
+            })
+        };
+        mentions.retain(|m| !not_speaker(m));
+        let forced = matches
+            .iter()
+            .filter_map(|fm| fm.fill(Slot::Speaker))
+            .find_map(|f| mentions.iter().position(|m| m.s >= f.s && m.e <= f.e));
+        let evidence = stances.iter().map(|x| x.0).min();
+        let att = self.attribute_sentence(s, mentions, paragraph, evidence, forced);
+        let speaker = att.as_ref().map(|a| a.actors.clone()).unwrap_or_default();
+        let spans: Vec<(usize, usize)> = stances.iter().map(|x| (x.0, x.1)).collect();
+        self.target = self.choose_target(s, &all, &matches, &spans, &speaker);
+        self.frames = matches;
+        att
+    }
+
+    /// [`Attributor::attribute`] once the sentence is read; `forced`: the mention a frame's
+    /// SPEAKER slot names.
     fn attribute_sentence(
         &mut self,
         s: &Sent,
         mentions: &[Mention],
         paragraph: usize,
         evidence: Option<usize>,
+        forced: Option<usize>,
     ) -> Option<Attribution> {
         let v = s.v;
-        let start = self.choose(s, mentions, evidence);
+        let start = match forced {
+            Some(i) => Some((i, How::Frame, None)),
+            None => self.choose(s, mentions, evidence),
+        };
         let Some((chosen, how, cue)) = start else {
             return evidence.and_then(|_| self.keep_carried(s, mentions, paragraph, evidence));
         };
@@ -304,12 +384,14 @@ impl<'c> Attributor<'c> {
                 any,
             },
             &mut out,
+            false,
         );
         out
     }
 
-    /// [`Attributor::mentions`] into `out`.
-    fn mentions_into(&self, s: &Sent, out: &mut Vec<Mention>) {
+    /// [`Attributor::mentions`] into `out`; with `quoted`, mentions inside quotes too (the
+    /// parties a quoted appeal names: '"We urge Israel to withdraw," he said').
+    fn mentions_into(&self, s: &Sent, out: &mut Vec<Mention>, quoted: bool) {
         out.clear();
         let v = s.v;
         let cues = &self.c.cues;
@@ -332,7 +414,9 @@ impl<'c> Attributor<'c> {
                 }
             }
             found.sort_by_key(|m| (m.s, std::cmp::Reverse(m.e)));
-            found.into_iter().for_each(|m| keep_mention(s, out, m));
+            found
+                .into_iter()
+                .for_each(|m| keep_mention(s, out, m, quoted));
             return;
         }
         // Aliases and learnt names only: at each start, the alias (never shorter than a
@@ -348,12 +432,12 @@ impl<'c> Attributor<'c> {
             }
             if let Some(root) = self.index.root(v.ids[p]) {
                 if let Some(m) = self.alias_at(s, p, root) {
-                    keep_mention(s, out, m);
+                    keep_mention(s, out, m, quoted);
                 }
             }
             if wanted & bits & F_NAME != 0 {
                 if let Some(m) = self.name_at(s, p) {
-                    keep_mention(s, out, m);
+                    keep_mention(s, out, m, quoted);
                 }
             }
         }
@@ -630,7 +714,19 @@ impl<'c> Attributor<'c> {
             }
         }
         if office || has(MentionKind::Carry) {
-            return self.carried_actors(paragraph);
+            let carried = self.carried_actors(paragraph);
+            if carried.is_empty() && has(MentionKind::Carry) {
+                // "The AU supports ..., according to a communique issued by the union": a
+                // reference with nothing carried stands for the sentence's subject.
+                let before = |m: &&Mention| m.e <= first && !s.is(m.s, F_SKIP);
+                return mentions
+                    .iter()
+                    .filter(before)
+                    .find_map(actor_of)
+                    .into_iter()
+                    .collect();
+            }
+            return carried;
         }
         Vec::new()
     }
@@ -664,9 +760,10 @@ impl<'c> Attributor<'c> {
     }
 
     /// For a stance sentence with no mention: keep the carried speaker when the sentence opens
-    /// inside a quote.
+    /// inside a quote. The quotation goes on, so the carried speaker now counts as named in
+    /// this paragraph: a quote that runs over several paragraphs keeps its speaker throughout.
     fn keep_carried(
-        &self,
+        &mut self,
         s: &Sent,
         mentions: &[Mention],
         paragraph: usize,
@@ -679,12 +776,16 @@ impl<'c> Attributor<'c> {
             .filter(|m| !after_preposition(s, m.s))
             .count();
         if subjects == 0 && quoted {
-            return Some(Attribution {
+            let att = Attribution {
                 span: c.span,
                 actors: c.actors.clone(),
                 how: How::Carried,
                 cue: None,
-            });
+            };
+            if let Some(c) = &mut self.carried {
+                c.paragraph = paragraph;
+            }
+            return Some(att);
         }
         None
     }
@@ -693,8 +794,8 @@ impl<'c> Attributor<'c> {
 /// Adds mention candidate `m` (candidates come by start, longest first) to `out`: outside
 /// quotes, and not overlapping the previous one kept, except that a longer actor replaces a
 /// cue that only covers its start.
-fn keep_mention(s: &Sent, out: &mut Vec<Mention>, m: Mention) {
-    if (m.s..m.e).any(|p| s.in_quote(p)) {
+fn keep_mention(s: &Sent, out: &mut Vec<Mention>, m: Mention, quoted: bool) {
+    if !quoted && (m.s..m.e).any(|p| s.in_quote(p)) {
         return;
     }
     let is_actor = |m: &Mention| matches!(m.kind, MentionKind::Actor(_));
@@ -793,12 +894,14 @@ fn dateline_end(v: &View, bits: &[u32]) -> Option<usize> {
     let surface = &v.doc.text[first.start..first.end];
     let capitals = surface.chars().filter(|c| c.is_alphabetic()).count() >= 2
         && !surface.chars().any(char::is_lowercase);
-    if !capitals {
-        return None;
+    let dash = (1..bits.len().min(10)).find(|&p| bits[p] & F_DASH != 0);
+    if capitals {
+        return dash.map(|p| p + 1);
     }
-    (1..bits.len().min(10))
-        .find(|&p| bits[p] & F_DASH != 0)
-        .map(|p| p + 1)
+    // "Kuala Lumpur (VNA) –", "Beijing, May 3 (Agency) -": a news credit in brackets right
+    // before the dash; the credit is never the speaker either.
+    let dash = dash?;
+    (dash >= 2 && v.folded(dash - 1) == ")").then_some(dash + 1)
 }
 
 /// The mention that owns a document or office named just before `end`: "the statement, issued
@@ -1097,7 +1200,7 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
                     assert_eq!(att.mentions(v), want, "{text:?}");
                     seen += want.len();
                     // Learn names as the pipeline does, so later sentences look them up.
-                    att.attribute(v, 0, Some(0));
+                    att.attribute(v, 0, &[(0, 1, 0)]);
                 });
                 assert!(seen > 0 || !text.contains("Russia"), "{text:?}");
                 learnt += att.names.len();

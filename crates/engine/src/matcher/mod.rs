@@ -399,6 +399,18 @@ fn optimise(node: &Node) -> Node {
 }
 
 impl Node {
+    /// True if the node may match no token at all (an optional, a gap from 0, ...).
+    pub fn nullable(&self) -> bool {
+        match self {
+            Node::Opt(_) => true,
+            Node::Gap(lo, _) => *lo == 0,
+            Node::Seq(items) => items.iter().all(Node::nullable),
+            Node::Alt(items) | Node::Dispatch(_, items) => items.iter().any(Node::nullable),
+            Node::Gate(_, inner) => inner.nullable(),
+            Node::Tok(_) | Node::Prefix(..) | Node::Set(_) => false,
+        }
+    }
+
     /// What every match contains, as clauses: for each clause, a match has at least one of its
     /// token (or stem) ids. Empty when nothing is required (an optional, a gap). A sequence
     /// needs what each of its items needs; alternatives need one clause, the union of each

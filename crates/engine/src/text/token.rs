@@ -36,6 +36,17 @@ pub fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
 /// The folded forms of the tokens of a rule phrase, by the same rules as [`tokenize`]
 /// ("Russia’s de-escalation" gives `russia` `'s` `de` `escalation`).
 pub fn phrase_tokens(phrase: &str) -> Vec<String> {
+    // A phrase that opens with a possessive ("'s aggression") has no word before it for the
+    // tokenizer to attach the `'s` to: it is the `'s` token of the text all the same.
+    for apostrophe in ["'s", "’s", "'S", "’S"] {
+        if let Some(rest) = phrase.strip_prefix(apostrophe) {
+            if !rest.chars().next().is_some_and(char::is_alphanumeric) {
+                let mut out = vec!["'s".to_string()];
+                out.extend(phrase_tokens(rest));
+                return out;
+            }
+        }
+    }
     let mut tokens = Vec::new();
     tokenize(phrase, 0, phrase.len(), &mut tokens);
     tokens
@@ -726,6 +737,10 @@ mod tests {
         ("calls for  restraint", &["calls", "for", "restraint"]),
         ("Türkiye", &["turkiye"]),
         ("", &[]),
+        // A phrase may open with the possessive of a word before it.
+        ("'s aggression", &["'s", "aggression"]),
+        ("’s", &["'s"]),
+        ("'s", &["'s"]),
     ];
 
     #[test]

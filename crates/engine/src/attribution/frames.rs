@@ -1,0 +1,293 @@
+//! Attribution frames at work: the `frame` blocks of the pack ("SPEAKER urged TARGET to",
+//! "TARGET was urged by SPEAKER", "at OTHER meeting") matched in a stance sentence.
+//!
+//! A slot is filled by a mention, a chain of coordinated mentions ("Armenia and Azerbaijan"),
+//! with or without a determiner before it, or a party phrase (`cue party`: "both sides", "the
+//! parties"). What the frames find is used three ways (see `mod.rs`): mentions inside TARGET
+//! and OTHER fills are never the speaker; a SPEAKER fill is the speaker; the TARGET fills near
+//! the stances are the statement's target. The English lives in `rules/attribution.rules`.
+
+use super::words::*;
+use super::{chain_end, chain_from, Attributor, Mention, Sent};
+use crate::ast::Slot;
+use crate::compile::{FramePart, MentionKind};
+use crate::matcher::{find_all, longest_at};
+
+/// A run of visible tokens that may fill a slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fill {
+    /// First visible token (the determiner, when one is included).
+    pub s: usize,
+    /// The visible token after the fill.
+    pub e: usize,
+    /// The mention chain (indices into the sentence's mentions), or `None` for a party
+    /// phrase.
+    pub chain: Option<std::ops::Range<usize>>,
+}
+
+/// A frame matched in a sentence: which frame, its token range, and what filled each slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FrameMatch {
+    /// Index of the frame in the pack.
+    pub frame: usize,
+    /// Visible-token range of the whole match.
+    pub s: usize,
+    pub e: usize,
+    /// The slots in order, with their fills.
+    pub fills: Vec<(Slot, Fill)>,
+}
+
+impl FrameMatch {
+    /// The fill of `slot`, if the frame has one.
+    pub fn fill(&self, slot: Slot) -> Option<&Fill> {
+        self.fills.iter().find(|(s, _)| *s == slot).map(|(_, f)| f)
+    }
+}
+
+/// The target chosen for a statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TargetChoice {
+    /// Byte range of the target mention in the original text.
+    pub span: (usize, usize),
+    /// Actor indices, in order of mention, without repeats; none of the speaker's.
+    pub actors: Vec<usize>,
+    /// The frame that named it, for `explain`.
+    pub frame: String,
+}
+
+/// How far (in tokens) a frame match may lie from a stance's evidence and still name the
+/// target of that stance.
+const NEAR: usize = 4;
+
+impl Attributor<'_> {
+    /// Every way a slot may be filled in the sentence: each mention chain (and its first
+    /// mention alone), with and without the determiner before it; each party phrase.
+    pub(super) fn fills(&self, s: &Sent, mentions: &[Mention]) -> Vec<Fill> {
+        let mut out = Vec::new();
+        for i in 0..mentions.len() {
+            let chain = chain_from(s, mentions, i);
+            let chains = [Some(chain.clone()), (chain.len() > 1).then(|| i..i + 1)];
+            for chain in chains.into_iter().flatten() {
+                let (ms, e) = (mentions[i].s, chain_end(mentions, chain.clone()));
+                let with_det = ms > 0 && s.is(ms - 1, F_DET);
+                if with_det {
+                    out.push(Fill {
+                        s: ms - 1,
+                        e,
+                        chain: Some(chain.clone()),
+                    });
+                }
+                out.push(Fill {
+                    s: ms,
+                    e,
+                    chain: Some(chain),
+                });
+            }
+        }
+        if !self.c.cues.party.is_empty() {
+            out.extend(
+                find_all(&self.c.cues.party, s.v)
+                    .into_iter()
+                    .map(|(ps, pe)| Fill {
+                        s: ps,
+                        e: pe,
+                        chain: None,
+                    }),
+            );
+        }
+        // Longest first at each start, so that a slot takes the whole chain when it can.
+        out.sort_by_key(|f| (f.s, std::cmp::Reverse(f.e)));
+        out.dedup();
+        out
+    }
+
+    /// The frames that match in the sentence, each at most once per start, for a statement
+    /// with `labels` (frames restricted to other labels are skipped).
+    pub(super) fn match_frames(
+        &self,
+        s: &Sent,
+        fills: &[Fill],
+        labels: &[usize],
+    ) -> Vec<FrameMatch> {
+        let mut out = Vec::new();
+        for (fi, frame) in self.c.frames.iter().enumerate() {
+            if !frame.labels.is_empty() && !frame.labels.iter().any(|l| labels.contains(l)) {
+                continue;
+            }
+            let blocks = if frame.guards.is_empty() {
+                Vec::new()
+            } else {
+                crate::matcher::find_overlapping(&frame.guards, s.v)
+            };
+            let blocked =
+                |a: usize, b: usize| blocks.iter().any(|&g| crate::matcher::overlaps((a, b), g));
+            for alt in &frame.alts {
+                let starts: Vec<usize> = match alt.first() {
+                    Some(FramePart::Slot(_)) => {
+                        let mut v: Vec<usize> = fills.iter().map(|f| f.s).collect();
+                        v.dedup();
+                        v
+                    }
+                    _ => (0..s.len()).collect(),
+                };
+                for start in starts {
+                    let mut acc = Vec::new();
+                    let found = match_parts(s, fills, alt, start, &mut acc);
+                    if let Some(e) = found.filter(|&e| !blocked(start, e)) {
+                        let fills = acc.into_iter().map(|(slot, i)| (slot, fills[i].clone()));
+                        out.push(FrameMatch {
+                            frame: fi,
+                            s: start,
+                            e,
+                            fills: fills.collect(),
+                        });
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|m| (m.s, m.frame));
+        out
+    }
+
+    /// The actors a fill names: the actors of its mentions, or for a party phrase ("both
+    /// sides"), the parties the sentence names when it names two or more besides `speaker`.
+    pub(super) fn fill_actors(
+        &self,
+        s: &Sent,
+        mentions: &[Mention],
+        fill: &Fill,
+        speaker: &[usize],
+    ) -> Vec<usize> {
+        let mut actors: Vec<usize> = Vec::new();
+        let add = |m: &Mention| {
+            if let MentionKind::Actor(a) = m.kind {
+                if !actors.contains(&a) && !speaker.contains(&a) {
+                    actors.push(a);
+                }
+            }
+        };
+        match &fill.chain {
+            Some(chain) => mentions[chain.clone()].iter().for_each(add),
+            None => {
+                // The parties named as a coordination of two or more ("between Armenia and
+                // Azerbaijan", "India and Pakistan"), none of them the speaker.
+                // Parties named in a relative clause or a leading adverbial ("Russia, which
+                // brokered the truce between Armenia and Azerbaijan, called on the sides")
+                // are background, not the sides addressed.
+                for i in (0..mentions.len()).filter(|&i| !s.is(mentions[i].s, F_SKIP)) {
+                    let chain = chain_from(s, mentions, i);
+                    let states: Vec<usize> = mentions[chain]
+                        .iter()
+                        .filter_map(|m| match m.kind {
+                            MentionKind::Actor(a) if !self.c.actors[a].body => Some(a),
+                            _ => None,
+                        })
+                        .collect();
+                    let distinct = states.iter().filter(|a| !speaker.contains(a)).count();
+                    if distinct >= 2 && !states.iter().any(|a| speaker.contains(a)) {
+                        states.into_iter().for_each(|a| {
+                            if !actors.contains(&a) {
+                                actors.push(a);
+                            }
+                        });
+                        break;
+                    }
+                }
+            }
+        }
+        actors
+    }
+
+    /// The target of a statement: the TARGET fills of the frames that touch a stance's
+    /// evidence (`stances`: visible-token ranges), the first one's span, all their actors.
+    pub(super) fn choose_target(
+        &self,
+        s: &Sent,
+        mentions: &[Mention],
+        matches: &[FrameMatch],
+        stances: &[(usize, usize)],
+        speaker: &[usize],
+    ) -> Option<TargetChoice> {
+        let near = |m: &FrameMatch| {
+            stances
+                .iter()
+                .any(|&(es, ee)| m.s <= ee + NEAR && es <= m.e + NEAR)
+        };
+        let mut chosen: Option<TargetChoice> = None;
+        for m in matches.iter().filter(|m| near(m)) {
+            let Some(fill) = m.fill(Slot::Target) else {
+                continue;
+            };
+            let actors = self.fill_actors(s, mentions, fill, speaker);
+            let own = fill.chain.is_some() && actors.is_empty() && self.names_only(mentions, fill);
+            if own {
+                // The speaker itself, or nothing with a code: never its own target.
+                continue;
+            }
+            match &mut chosen {
+                None => {
+                    chosen = Some(TargetChoice {
+                        span: s.v.bytes(fill.s, fill.e),
+                        actors,
+                        frame: self.c.frames[m.frame].id.clone(),
+                    })
+                }
+                Some(c) => {
+                    for a in actors {
+                        if !c.actors.contains(&a) {
+                            c.actors.push(a);
+                        }
+                    }
+                }
+            }
+        }
+        chosen
+    }
+
+    /// True if every mention of a fill's chain is an actor (so a fill that lost all its
+    /// actors to the speaker named only the speaker).
+    fn names_only(&self, mentions: &[Mention], fill: &Fill) -> bool {
+        fill.chain.as_ref().is_some_and(|c| {
+            mentions[c.clone()]
+                .iter()
+                .all(|m| matches!(m.kind, MentionKind::Actor(_)))
+        })
+    }
+}
+
+/// Matches the pieces of a frame alternative from visible token `pos`: the end of the match,
+/// with the slots' fills (indices into `fills`) pushed on `acc`.
+fn match_parts(
+    s: &Sent,
+    fills: &[Fill],
+    parts: &[FramePart],
+    pos: usize,
+    acc: &mut Vec<(Slot, usize)>,
+) -> Option<usize> {
+    let Some((first, rest)) = parts.split_first() else {
+        return Some(pos);
+    };
+    match first {
+        FramePart::Tokens(nodes, nullable) => {
+            if let Some(e) = longest_at(nodes, s.v, pos) {
+                if let Some(end) = match_parts(s, fills, rest, e, acc) {
+                    return Some(end);
+                }
+            }
+            if *nullable {
+                return match_parts(s, fills, rest, pos, acc);
+            }
+            None
+        }
+        FramePart::Slot(slot) => {
+            for (i, f) in fills.iter().enumerate().filter(|(_, f)| f.s == pos) {
+                acc.push((*slot, i));
+                if let Some(end) = match_parts(s, fills, rest, f.e, acc) {
+                    return Some(end);
+                }
+                acc.pop();
+            }
+            None
+        }
+    }
+}
