@@ -486,9 +486,10 @@ fn eval_gates_actors_attribution_and_targets() {
 #[test]
 fn eval_scores_and_lists_targets() {
     let gold = "tests/fixtures/eval/targets.gold.jsonl";
+    let actors = "tests/fixtures/eval/actors.gold.jsonl";
     snapshot!(
         "cli_eval_targets",
-        demarche().args(["eval", "--rules", LINT_PACK, gold])
+        demarche().args(["eval", "--rules", LINT_PACK, gold, actors])
     );
     let output = run(
         demarche().args(["eval", "--format", "json", "--rules", LINT_PACK, gold]),
@@ -507,6 +508,19 @@ fn eval_scores_and_lists_targets() {
         3,
         "{kinds:?}"
     );
+    let files = run(
+        demarche().args([
+            "eval", "--format", "json", "--rules", LINT_PACK, gold, actors,
+        ]),
+        "",
+    );
+    let v: serde_json::Value = serde_json::from_str(&files.stdout).expect("json");
+    assert_eq!(v["files"][0]["file"], gold);
+    assert_eq!(v["files"][0]["target_strict"].as_f64(), Some(0.4));
+    assert_eq!(v["files"][1]["file"], actors);
+    assert_eq!(v["files"][1]["actor_strict"].as_f64(), Some(0.4));
+    assert!(v["files"][1]["target_strict"].is_null());
+    assert_eq!(v["target_statements"], 5);
     let none = run(
         demarche()
             .args(["eval", "--format", "json", "--rules", LINT_PACK])

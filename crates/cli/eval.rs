@@ -196,6 +196,42 @@ impl Report {
             })
     }
 
+    /// Adds the counts, mistakes and outcomes of `other`, a report of the same pack on other
+    /// gold articles (one gold file of several).
+    pub fn merge(&mut self, other: &Report) {
+        self.articles += other.articles;
+        self.statements += other.statements;
+        self.negatives += other.negatives;
+        self.negatives_labelled += other.negatives_labelled;
+        if self.labels.is_empty() {
+            self.labels = other.labels.clone();
+        } else {
+            for ((_, a), (_, b)) in self.labels.iter_mut().zip(&other.labels) {
+                a.tp += b.tp;
+                a.fp += b.fp;
+                a.fn_ += b.fn_;
+            }
+        }
+        self.actor_scored += other.actor_scored;
+        self.actor_strict += other.actor_strict;
+        self.actor_lenient += other.actor_lenient;
+        self.actor_total += other.actor_total;
+        self.target_gold += other.target_gold;
+        self.target_scored += other.target_scored;
+        self.target_strict += other.target_strict;
+        self.target_named_scored += other.target_named_scored;
+        self.target_named += other.target_named;
+        self.mistakes.extend(other.mistakes.iter().cloned());
+        self.mistakes.sort();
+        for (id, c) in &other.rules {
+            let mine = self.rules.entry(id.clone()).or_default();
+            mine.tp += c.tp;
+            mine.fp += c.fp;
+        }
+        (self.missing_sentences).extend(other.missing_sentences.iter().cloned());
+        (self.outcomes).extend(other.outcomes.iter().map(|(k, v)| (k.clone(), *v)));
+    }
+
     /// Actor strict accuracy: found gold statements with exactly the gold actors (`None` when
     /// none was found).
     pub fn actor_strict_ratio(&self) -> Option<f64> {
@@ -596,6 +632,22 @@ rule ceasefire.respect { label ceasefire match respect the ceasefire
                 fn_: 0
             }
         );
+    }
+
+    #[test]
+    fn merged_reports_equal_the_pooled_one() {
+        let rules = RuleSet::from_sources(&[("t.rules", PACK)]).expect("compiles");
+        let gold: Vec<GoldArticle> = TARGETS_GOLD.lines().map(gold).collect();
+        let pooled = score(&rules, &gold);
+        let mut merged = Report::default();
+        for g in &gold {
+            merged.merge(&score(&rules, std::slice::from_ref(g)));
+        }
+        assert_eq!(
+            serde_json::to_value(&merged).expect("json"),
+            serde_json::to_value(&pooled).expect("json")
+        );
+        assert_eq!(merged.outcomes, pooled.outcomes);
     }
 
     /// A gold file with `targets` and a `classify --format jsonl` output of its articles with

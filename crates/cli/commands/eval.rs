@@ -19,18 +19,24 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let rules = load_rules(args.rules.as_deref())?;
     let mut gold = Vec::new();
     let mut bad = 0;
+    // Each gold file's own report, and all of them together.
+    let mut files = Vec::new();
+    let mut report = Report::default();
     for path in &args.gold {
+        let from = gold.len();
         bad += read_gold(path, &mut gold)?;
+        let file = score(&rules, &gold[from..]);
+        report.merge(&file);
+        files.push((path.display().to_string(), file));
     }
-    let report = score(&rules, &gold);
     let baseline = match &args.baseline {
         Some(dir) => Some(score(&load_rules(Some(dir))?, &gold)),
         None => None,
     };
     let mut out = BufWriter::new(io::stdout().lock());
     match args.format {
-        ReportFormat::Human => write_human(&mut out, args, &report, baseline.as_ref()),
-        ReportFormat::Json => write_json(&mut out, &report, baseline.as_ref()),
+        ReportFormat::Human => write_human(&mut out, args, &report, &files, baseline.as_ref()),
+        ReportFormat::Json => write_json(&mut out, &report, &files, baseline.as_ref()),
     }
     .and_then(|()| out.flush())
     .context("cannot write output")?;
@@ -153,13 +159,14 @@ fn write_human(
     out: &mut impl Write,
     args: &EvalArgs,
     r: &Report,
+    files: &[(String, Report)],
     baseline: Option<&Report>,
 ) -> io::Result<()> {
-    let files: Vec<String> = args.gold.iter().map(|p| p.display().to_string()).collect();
+    let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
     writeln!(
         out,
         "gold: {} ({} articles, {} statements, {} negatives)",
-        files.join(", "),
+        names.join(", "),
         r.articles,
         r.statements,
         r.negatives
@@ -218,6 +225,9 @@ fn write_human(
         r.negatives,
         fmt_ratio(r.negatives_labelled, r.negatives)
     )?;
+    if files.len() > 1 {
+        write_files(out, files)?;
+    }
     let shown = args.errors.unwrap_or(usize::MAX);
     for (kind, title) in [
         (Kind::FalsePositive, "false positives"),
@@ -250,6 +260,31 @@ fn write_human(
     write_rules(out, r)?;
     if let (Some(b), Some(dir)) = (baseline, &args.baseline) {
         write_baseline(out, r, b, &dir.display().to_string())?;
+    }
+    Ok(())
+}
+
+/// The main measures of each gold file, when there are several.
+fn write_files(out: &mut impl Write, files: &[(String, Report)]) -> io::Result<()> {
+    let width = files.iter().map(|(f, _)| f.len()).max().unwrap_or(4).max(4);
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:width$} {:>8} {:>8} {:>6} {:>10} {:>7} {:>6}",
+        "file", "articles", "micro F1", "actors", "attributed", "targets", "named"
+    )?;
+    let show = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |x| format!("{x:.3}"));
+    for (file, r) in files {
+        writeln!(
+            out,
+            "{file:width$} {:>8} {:>8.3} {:>6} {:>10} {:>7} {:>6}",
+            r.articles,
+            r.micro().prf().2,
+            show(r.actor_strict_ratio()),
+            show(r.attributed_recall()),
+            show(r.target_strict_ratio()),
+            show(r.target_named_ratio())
+        )?;
     }
     Ok(())
 }
@@ -367,8 +402,14 @@ fn changes<'a>(
     (gained, lost)
 }
 
-/// One JSON object: the report, and the baseline's when given.
-fn write_json(out: &mut impl Write, r: &Report, baseline: Option<&Report>) -> io::Result<()> {
+/// One JSON object: the report, each gold file's main measures, and the baseline's report
+/// when given.
+fn write_json(
+    out: &mut impl Write,
+    r: &Report,
+    files: &[(String, Report)],
+    baseline: Option<&Report>,
+) -> io::Result<()> {
     let summary = |r: &Report| {
         let (p, rc, f) = r.micro().prf();
         let labels: serde_json::Map<String, serde_json::Value> = r
@@ -404,6 +445,23 @@ fn write_json(out: &mut impl Write, r: &Report, baseline: Option<&Report>) -> io
         })
     };
     let mut value = summary(r);
+    value["files"] = files
+        .iter()
+        .map(|(file, r)| {
+            serde_json::json!({
+                "file": file,
+                "articles": r.articles,
+                "statements": r.statements,
+                "micro_f1": r.micro().prf().2,
+                "actor_strict": r.actor_strict_ratio(),
+                "attributed_recall": r.attributed_recall(),
+                "target_statements": r.target_scored,
+                "target_strict": r.target_strict_ratio(),
+                "target_named": r.target_named_ratio(),
+            })
+        })
+        .collect::<Vec<_>>()
+        .into();
     if let Some(b) = baseline {
         let (gained, lost) = changes(r, b);
         let rows = |l: Vec<&(String, String, String)>| {
