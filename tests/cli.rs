@@ -403,6 +403,136 @@ fn eval_json_matches_the_human_numbers() {
     assert_eq!(v["rules"]["restraint.urge-calm"]["tp"], 0);
 }
 
+/// `--fail-under-actors`, `--fail-under-attributed` and `--fail-under-targets` on small gold
+/// files: `actors.gold.jsonl` scores actor strict 0.400 (2 of 5) and attributed recall 0.500
+/// (3 of 6); `targets.gold.jsonl` target strict 0.400 (the engine names no target yet, right
+/// only where gold has none). Each measure under its threshold is named, and exits 1.
+#[test]
+fn eval_gates_actors_attribution_and_targets() {
+    let actors = "tests/fixtures/eval/actors.gold.jsonl";
+    let targets = "tests/fixtures/eval/targets.gold.jsonl";
+    let no_targets = "tests/fixtures/eval/gold.jsonl";
+    // (gold, flags, exit code, lines on stderr)
+    let cases: &[(&str, &[&str], i32, &[&str])] = &[
+        (
+            actors,
+            &["--fail-under-actors", "0.41"],
+            1,
+            &["error: actor strict 0.400 is under --fail-under-actors 0.41"],
+        ),
+        (actors, &["--fail-under-actors", "0.4"], 0, &[]),
+        (
+            actors,
+            &["--fail-under-attributed", "0.51"],
+            1,
+            &["error: attributed recall 0.500 is under --fail-under-attributed 0.51"],
+        ),
+        (actors, &["--fail-under-attributed", "0.5"], 0, &[]),
+        (
+            actors,
+            &[
+                "--fail-under",
+                "0.9",
+                "--fail-under-actors",
+                "0.97",
+                "--fail-under-attributed",
+                "0.95",
+            ],
+            1,
+            &[
+                "error: actor strict 0.400 is under --fail-under-actors 0.97",
+                "error: attributed recall 0.500 is under --fail-under-attributed 0.95",
+            ],
+        ),
+        (
+            targets,
+            &["--fail-under-targets", "0.41"],
+            1,
+            &["error: target strict 0.400 is under --fail-under-targets 0.41"],
+        ),
+        (targets, &["--fail-under-targets", "0.4"], 0, &[]),
+        (
+            no_targets,
+            &["--fail-under-targets", "0.9"],
+            0,
+            &["note: --fail-under-targets 0.9 ignored: the gold has no targets"],
+        ),
+    ];
+    for (gold, flags, code, lines) in cases {
+        let out = run(
+            demarche()
+                .args(["eval", "--rules", LINT_PACK, "--errors", "0", gold])
+                .args(*flags),
+            "",
+        );
+        assert_eq!(out.code, Some(*code), "{gold} {flags:?}: {}", out.stderr);
+        let errors = out.stderr.lines().filter(|l| l.starts_with("error:"));
+        assert_eq!(
+            errors.count(),
+            lines.iter().filter(|l| l.starts_with("error:")).count(),
+            "{gold} {flags:?}: {}",
+            out.stderr
+        );
+        for line in *lines {
+            assert!(
+                out.stderr.lines().any(|l| l == *line),
+                "{gold} {flags:?}: no {line:?} in {}",
+                out.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn eval_scores_and_lists_targets() {
+    let gold = "tests/fixtures/eval/targets.gold.jsonl";
+    let actors = "tests/fixtures/eval/actors.gold.jsonl";
+    snapshot!(
+        "cli_eval_targets",
+        demarche().args(["eval", "--rules", LINT_PACK, gold, actors])
+    );
+    let output = run(
+        demarche().args(["eval", "--format", "json", "--rules", LINT_PACK, gold]),
+        "",
+    );
+    let v: serde_json::Value = serde_json::from_str(&output.stdout).expect("json");
+    assert_eq!(v["target_statements"], 5);
+    assert_eq!(v["target_gold_statements"], 6);
+    assert_eq!(v["target_strict"].as_f64(), Some(0.4));
+    assert_eq!(v["target_named"].as_f64(), Some(0.0));
+    let kinds: Vec<&str> = (v["mistakes"].as_array().into_iter().flatten())
+        .filter_map(|m| m["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "TARGET").count(),
+        3,
+        "{kinds:?}"
+    );
+    let files = run(
+        demarche().args([
+            "eval", "--format", "json", "--rules", LINT_PACK, gold, actors,
+        ]),
+        "",
+    );
+    let v: serde_json::Value = serde_json::from_str(&files.stdout).expect("json");
+    assert_eq!(v["files"][0]["file"], gold);
+    assert_eq!(v["files"][0]["target_strict"].as_f64(), Some(0.4));
+    assert_eq!(v["files"][1]["file"], actors);
+    assert_eq!(v["files"][1]["actor_strict"].as_f64(), Some(0.4));
+    assert!(v["files"][1]["target_strict"].is_null());
+    assert_eq!(v["target_statements"], 5);
+    let none = run(
+        demarche()
+            .args(["eval", "--format", "json", "--rules", LINT_PACK])
+            .arg("tests/fixtures/eval/gold.jsonl"),
+        "",
+    );
+    let v: serde_json::Value = serde_json::from_str(&none.stdout).expect("json");
+    assert!(v["target_strict"].is_null() && v["target_named"].is_null());
+    assert_eq!(v["target_statements"], 0);
+    assert_eq!(v["attributed_recall"].as_f64(), Some(0.8));
+}
+
 #[test]
 fn explain_a_sentence_and_a_file_line() {
     snapshot!(

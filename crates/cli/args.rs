@@ -80,6 +80,21 @@ pub struct EvalArgs {
     #[arg(long, value_name = "F1")]
     pub fail_under: Option<f64>,
 
+    /// Exit 1 when the actor strict accuracy (found gold statements with exactly the gold
+    /// actors) is below this (0 to 1).
+    #[arg(long, value_name = "F")]
+    pub fail_under_actors: Option<f64>,
+
+    /// Exit 1 when the attributed recall (gold statements with actors found with a right
+    /// actor) is below this (0 to 1).
+    #[arg(long, value_name = "F")]
+    pub fail_under_attributed: Option<f64>,
+
+    /// Exit 1 when the target strict accuracy is below this (0 to 1); ignored, with a note,
+    /// when the gold has no targets.
+    #[arg(long, value_name = "F")]
+    pub fail_under_targets: Option<f64>,
+
     /// List at most N mistakes (all by default).
     #[arg(long, value_name = "N")]
     pub errors: Option<usize>,

@@ -1,8 +1,10 @@
-//! `demarche eval GOLD.jsonl... [--rules DIR] [--baseline DIR] [--fail-under F1]`: score a
-//! rule pack against gold files ([`crate::eval`]) and print the report.
+//! `demarche eval GOLD.jsonl... [--rules DIR] [--baseline DIR] [--fail-under F1]
+//! [--fail-under-actors F] [--fail-under-attributed F] [--fail-under-targets F]`: score a rule
+//! pack against gold files ([`crate::eval`]) and print the report.
 //!
-//! Exit codes: 0; 1 when the micro F1 is under `--fail-under`; 2 when a gold file or record
-//! cannot be read (every other record is still scored, and the report still printed).
+//! Exit codes: 0; 1 when a measure is under its `--fail-under*` threshold (each one under is
+//! named on stderr); 2 when a gold file or record cannot be read (every other record is still
+//! scored, and the report still printed).
 
 use super::{load_rules, warn};
 use crate::args::{EvalArgs, ReportFormat};
@@ -17,18 +19,24 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let rules = load_rules(args.rules.as_deref())?;
     let mut gold = Vec::new();
     let mut bad = 0;
+    // Each gold file's own report, and all of them together.
+    let mut files = Vec::new();
+    let mut report = Report::default();
     for path in &args.gold {
+        let from = gold.len();
         bad += read_gold(path, &mut gold)?;
+        let file = score(&rules, &gold[from..]);
+        report.merge(&file);
+        files.push((path.display().to_string(), file));
     }
-    let report = score(&rules, &gold);
     let baseline = match &args.baseline {
         Some(dir) => Some(score(&load_rules(Some(dir))?, &gold)),
         None => None,
     };
     let mut out = BufWriter::new(io::stdout().lock());
     match args.format {
-        ReportFormat::Human => write_human(&mut out, args, &report, baseline.as_ref()),
-        ReportFormat::Json => write_json(&mut out, &report, baseline.as_ref()),
+        ReportFormat::Human => write_human(&mut out, args, &report, &files, baseline.as_ref()),
+        ReportFormat::Json => write_json(&mut out, &report, &files, baseline.as_ref()),
     }
     .and_then(|()| out.flush())
     .context("cannot write output")?;
@@ -37,20 +45,87 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             "warning: gold article `{id}`: sentence not found in its text, not scored: {sentence:?}"
         ));
     }
-    let f1 = report.micro().prf().2;
     if bad > 0 {
         warn(&format!("error: {bad} gold record(s) could not be read"));
         return Ok(ExitCode::from(2));
     }
-    if let Some(min) = args.fail_under {
-        if f1 < min {
-            warn(&format!(
-                "error: micro F1 {f1:.3} is under --fail-under {min}"
-            ));
-            return Ok(ExitCode::from(1));
+    let mut under = false;
+    for gate in gates(args, &report) {
+        match gate {
+            Gate::Under(message) => {
+                under = true;
+                warn(&format!("error: {message}"));
+            }
+            Gate::Ignored(message) => warn(&format!("note: {message}")),
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if under {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The outcome of one `--fail-under*` threshold that did not simply pass.
+#[derive(Debug, PartialEq)]
+enum Gate {
+    /// The measure is under its threshold: exit 1.
+    Under(String),
+    /// The threshold cannot apply to this gold (it has nothing to measure).
+    Ignored(String),
+}
+
+/// Checks every threshold given. A measure with nothing found to score counts as 0; a measure
+/// the gold cannot give (no statement with actors, no `targets` field) is ignored with a note.
+fn gates(args: &EvalArgs, r: &Report) -> Vec<Gate> {
+    let no_actors =
+        (r.actor_total == 0).then_some("the gold has no statement with labels and actors");
+    let no_targets = (r.target_gold == 0).then_some("the gold has no targets");
+    let measures = [
+        (
+            "micro F1",
+            "--fail-under",
+            args.fail_under,
+            Some(r.micro().prf().2),
+            None,
+        ),
+        (
+            "actor strict",
+            "--fail-under-actors",
+            args.fail_under_actors,
+            r.actor_strict_ratio(),
+            no_actors,
+        ),
+        (
+            "attributed recall",
+            "--fail-under-attributed",
+            args.fail_under_attributed,
+            r.attributed_recall(),
+            no_actors,
+        ),
+        (
+            "target strict",
+            "--fail-under-targets",
+            args.fail_under_targets,
+            r.target_strict_ratio(),
+            no_targets,
+        ),
+    ];
+    let mut out = Vec::new();
+    for (name, flag, min, value, missing) in measures {
+        let Some(min) = min else { continue };
+        if let Some(why) = missing {
+            out.push(Gate::Ignored(format!("{flag} {min} ignored: {why}")));
+            continue;
+        }
+        let value = value.unwrap_or(0.0);
+        if value < min {
+            out.push(Gate::Under(format!(
+                "{name} {value:.3} is under {flag} {min}"
+            )));
+        }
+    }
+    out
 }
 
 /// Reads one gold file; reports each bad line (`file:line: what`) on stderr and returns how
@@ -84,13 +159,14 @@ fn write_human(
     out: &mut impl Write,
     args: &EvalArgs,
     r: &Report,
+    files: &[(String, Report)],
     baseline: Option<&Report>,
 ) -> io::Result<()> {
-    let files: Vec<String> = args.gold.iter().map(|p| p.display().to_string()).collect();
+    let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
     writeln!(
         out,
         "gold: {} ({} articles, {} statements, {} negatives)",
-        files.join(", "),
+        names.join(", "),
         r.articles,
         r.statements,
         r.negatives
@@ -121,16 +197,43 @@ fn write_human(
     )?;
     writeln!(
         out,
+        "attributed recall: {} ({}/{} gold statements with actors found with a right actor)",
+        fmt_ratio(r.actor_lenient, r.actor_total),
+        r.actor_lenient,
+        r.actor_total
+    )?;
+    if r.target_gold == 0 {
+        writeln!(out, "targets: - (the gold has no targets)")?;
+    } else {
+        writeln!(
+            out,
+            "targets: strict {} ({}/{}), named {} ({}/{}); {} of {} gold statements with targets found",
+            fmt_ratio(r.target_strict, r.target_scored),
+            r.target_strict,
+            r.target_scored,
+            fmt_ratio(r.target_named, r.target_named_scored),
+            r.target_named,
+            r.target_named_scored,
+            r.target_scored,
+            r.target_gold
+        )?;
+    }
+    writeln!(
+        out,
         "negatives: {} of {} labelled ({})",
         r.negatives_labelled,
         r.negatives,
         fmt_ratio(r.negatives_labelled, r.negatives)
     )?;
+    if files.len() > 1 {
+        write_files(out, files)?;
+    }
     let shown = args.errors.unwrap_or(usize::MAX);
     for (kind, title) in [
         (Kind::FalsePositive, "false positives"),
         (Kind::FalseNegative, "false negatives"),
         (Kind::Actor, "wrong actors"),
+        (Kind::Target, "wrong targets"),
     ] {
         let list: Vec<_> = r.mistakes.iter().filter(|m| m.kind == kind).collect();
         if list.is_empty() {
@@ -157,6 +260,31 @@ fn write_human(
     write_rules(out, r)?;
     if let (Some(b), Some(dir)) = (baseline, &args.baseline) {
         write_baseline(out, r, b, &dir.display().to_string())?;
+    }
+    Ok(())
+}
+
+/// The main measures of each gold file, when there are several.
+fn write_files(out: &mut impl Write, files: &[(String, Report)]) -> io::Result<()> {
+    let width = files.iter().map(|(f, _)| f.len()).max().unwrap_or(4).max(4);
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:width$} {:>8} {:>8} {:>6} {:>10} {:>7} {:>6}",
+        "file", "articles", "micro F1", "actors", "attributed", "targets", "named"
+    )?;
+    let show = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |x| format!("{x:.3}"));
+    for (file, r) in files {
+        writeln!(
+            out,
+            "{file:width$} {:>8} {:>8.3} {:>6} {:>10} {:>7} {:>6}",
+            r.articles,
+            r.micro().prf().2,
+            show(r.actor_strict_ratio()),
+            show(r.attributed_recall()),
+            show(r.target_strict_ratio()),
+            show(r.target_named_ratio())
+        )?;
     }
     Ok(())
 }
@@ -274,8 +402,14 @@ fn changes<'a>(
     (gained, lost)
 }
 
-/// One JSON object: the report, and the baseline's when given.
-fn write_json(out: &mut impl Write, r: &Report, baseline: Option<&Report>) -> io::Result<()> {
+/// One JSON object: the report, each gold file's main measures, and the baseline's report
+/// when given.
+fn write_json(
+    out: &mut impl Write,
+    r: &Report,
+    files: &[(String, Report)],
+    baseline: Option<&Report>,
+) -> io::Result<()> {
     let summary = |r: &Report| {
         let (p, rc, f) = r.micro().prf();
         let labels: serde_json::Map<String, serde_json::Value> = r
@@ -297,7 +431,13 @@ fn write_json(out: &mut impl Write, r: &Report, baseline: Option<&Report>) -> io
             "macro_f1": r.macro_f1(),
             "actor_strict": ratio_or_null(r.actor_strict, r.actor_scored),
             "actor_lenient": ratio_or_null(r.actor_lenient, r.actor_scored),
-            "attributed_recall": ratio_or_null(r.actor_scored, r.actor_total),
+            "attributed_found": r.actor_scored,
+            "attributed_total": r.actor_total,
+            "attributed_recall": r.attributed_recall(),
+            "target_statements": r.target_scored,
+            "target_gold_statements": r.target_gold,
+            "target_strict": r.target_strict_ratio(),
+            "target_named": r.target_named_ratio(),
             "negatives": r.negatives,
             "negatives_labelled": r.negatives_labelled,
             "mistakes": r.mistakes,
@@ -305,6 +445,23 @@ fn write_json(out: &mut impl Write, r: &Report, baseline: Option<&Report>) -> io
         })
     };
     let mut value = summary(r);
+    value["files"] = files
+        .iter()
+        .map(|(file, r)| {
+            serde_json::json!({
+                "file": file,
+                "articles": r.articles,
+                "statements": r.statements,
+                "micro_f1": r.micro().prf().2,
+                "actor_strict": r.actor_strict_ratio(),
+                "attributed_recall": r.attributed_recall(),
+                "target_statements": r.target_scored,
+                "target_strict": r.target_strict_ratio(),
+                "target_named": r.target_named_ratio(),
+            })
+        })
+        .collect::<Vec<_>>()
+        .into();
     if let Some(b) = baseline {
         let (gained, lost) = changes(r, b);
         let rows = |l: Vec<&(String, String, String)>| {
