@@ -11,7 +11,7 @@
 //! `--coverage`, rule firings and candidate sentences are reported on stderr after the run.
 
 use super::{load_rules, warn};
-use crate::args::{ClassifyArgs, Color, Format};
+use crate::args::{ClassifyArgs, Color, CsvShape, Format};
 use crate::coverage::Coverage;
 use crate::input::InputOptions;
 use crate::output::{self, Meta, Options};
@@ -70,6 +70,9 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
     if args.summary && args.format == Format::Html {
         anyhow::bail!("--summary writes a table, csv, tsv or json, not html");
     }
+    if args.csv_shape != CsvShape::Stance && !matches!(args.format, Format::Csv | Format::Tsv) {
+        anyhow::bail!("--csv-shape applies to --format csv and tsv only");
+    }
     let rules = load_rules(args.rules.as_deref())?;
     let meta = Meta::new(&rules);
     let input_opts = InputOptions::from_args(args.input_format, &args.input);
@@ -78,6 +81,8 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
     let opts = Options {
         excel: args.excel,
         color: use_color(args.color, stdout.is_terminal()),
+        csv_shape: args.csv_shape,
+        dyads: args.dyads,
     };
     // The sink writes through `out`; the pipeline flushes it whenever it waits for input, so
     // results of a stream reach the reader before the stream ends.
