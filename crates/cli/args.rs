@@ -286,6 +286,10 @@ pub struct CheckArgs {
     /// Do not report these lints (a lint name, or `warnings` for all). Repeatable.
     #[arg(long, value_name = "LINT")]
     pub allow: Vec<String>,
+    /// Also report these opt-in lints (`unexercised-alternative`, `shadowed-rule`), or
+    /// `pedantic` for all of them. Repeatable.
+    #[arg(long, value_name = "LINT")]
+    pub warn: Vec<String>,
 }
 
 /// Arguments of `demarche test`.
