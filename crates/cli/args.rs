@@ -27,7 +27,7 @@ pub enum Command {
     Test(TestArgs),
     /// Score a rule pack against gold files: precision, recall and F1 per label.
     Eval(EvalArgs),
-    /// Show step by step how a sentence is read: tokens, rules tried, guards, speaker.
+    /// Show what was found in a sentence and why: speaker, target, stances, then the trace.
     Explain(ExplainArgs),
     /// Describe a rule pack: its labels with their codes, and its provenance hash.
     Rules(RulesInfoArgs),
@@ -58,6 +58,9 @@ pub struct ExplainArgs {
     /// Use the rule pack in DIR instead of the embedded one.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// List every rule tried, with how far each got, not only those that matched.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 /// Arguments of `demarche eval`.
