@@ -60,7 +60,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let shown: Vec<&Diagnostic> = report
         .diagnostics
         .iter()
-        .filter(|d| d.is_error() || d.code.is_none_or(|c| hidden(c, args) == Hidden::No))
+        .filter(|d| d.is_error() || !d.code.is_some_and(|c| hidden(c, args) != Hidden::No))
         .collect();
     let selected = |lint: &str, names: &[String]| selected(lint, names, "warnings");
     let errors = shown.iter().filter(|d| d.is_error()).count();
