@@ -1,9 +1,9 @@
 //! `--format html`: one self-contained page for exploring a run.
 //!
 //! The page opens with the provenance and the counts, then the filters (a search box over
-//! statement text and speaker; article, actor, label, target, and a date range), the sortable
-//! actors × labels matrix of [`Counts`] (click a count to filter by it), a timeline of stances
-//! per day or week when articles have dates, and every article with its statements: the
+//! statement text and speaker; article, actor, label, target, and a date range), a timeline of
+//! stances per day or week when articles have dates, the sortable actors × labels matrix of
+//! [`Counts`] (click a count to filter by it), and every article with its statements: the
 //! sentence with each stance's evidence highlighted in its label's colour, the speaker and the
 //! target underlined when their mentions lie in the sentence, and `USA → CHN` when the
 //! statement has targets. A button downloads the statements shown as CSV. The markup is
@@ -277,10 +277,11 @@ impl<W: Write> Sink for HtmlSink<'_, W> {
         self.out.write_all(head.as_bytes())?;
         let controls = self.controls();
         self.out.write_all(controls.as_bytes())?;
-        let matrix = self.matrix();
-        self.out.write_all(matrix.as_bytes())?;
+        // The timeline is short and the matrix can be long: the timeline goes first.
         let timeline = self.timeline();
         self.out.write_all(timeline.as_bytes())?;
+        let matrix = self.matrix();
+        self.out.write_all(matrix.as_bytes())?;
         self.out.write_all(b"<main id=\"articles\">\n")?;
         self.out.write_all(self.body.as_bytes())?;
         write!(
