@@ -87,7 +87,7 @@ fn tsv_hostile() {
 }
 
 /// The CSV is what a CSV reader expects: a BOM only with `--excel`, CRLF row ends, every row
-/// as wide as the header, and one row per stance and actor plus one per empty or failed article.
+/// as wide as the header, and one row per stance plus one per empty or failed article.
 #[test]
 fn csv_rows_reconcile_with_the_input() {
     let tmp = with_inputs("csv-rows");
@@ -100,9 +100,17 @@ fn csv_rows_reconcile_with_the_input() {
     let rows = parse_csv(&out);
     let width = rows[0].len();
     assert!(rows.iter().all(|r| r.len() == width));
-    let kinds: Vec<&str> = rows[1..].iter().map(|r| r[4].as_str()).collect();
+    let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
+    let kinds: Vec<&str> = rows[1..]
+        .iter()
+        .map(|r| r[col("row_type")].as_str())
+        .collect();
     assert_eq!(kinds, ["stance", "stance", "no-statements", "error"]);
-    assert_eq!(rows[1][3], "Quotes \"and\", commas\nand a new line");
+    assert_eq!(
+        rows[1][col("title")],
+        "Quotes \"and\", commas\nand a new line"
+    );
+    let sentence = col("sentence");
     let (_, excel) =
         stdout(
             tmp.demarche()
@@ -111,9 +119,173 @@ fn csv_rows_reconcile_with_the_input() {
     let excel = excel.strip_prefix('\u{feff}').expect("a byte-order mark");
     let rows = parse_csv(excel);
     assert_eq!(rows[1][0], "'=cmd|' /C calc'!A0");
-    assert!(rows[1][21].starts_with("'=HYPERLINK"));
-    assert!(rows[2][21].starts_with("'-Russia"));
+    assert!(rows[1][sentence].starts_with("'=HYPERLINK"));
+    assert!(rows[2][sentence].starts_with("'-Russia"));
     assert_eq!(rows[3][0], "quiet");
+}
+
+/// Articles for the CSV shapes: statements by two actors and by one, with one and two
+/// stances, an article with no statement and one that fails.
+const SHAPES: &str = concat!(
+    r#"{"id": "two", "date": "2024-05-01", "text": "The US and Russia urged both sides to exercise restraint and expressed concern about the clashes.\n\nThe EU called for a ceasefire, a statement said."}"#,
+    "\n",
+    r#"{"id": "quiet", "text": "Nothing happened on Tuesday."}"#,
+    "\n",
+    r#"{"id": "broken", "text": 3}"#,
+    "\n",
+);
+
+fn with_shapes(name: &str) -> TempDir {
+    let tmp = TempDir::new(name);
+    tmp.write("in.jsonl", SHAPES);
+    tmp
+}
+
+#[test]
+fn csv_long_shape() {
+    let tmp = with_shapes("csv-long");
+    snapshot!(
+        "output_csv_long",
+        tmp.demarche().args([
+            "classify",
+            "--format",
+            "csv",
+            "--csv-shape",
+            "long",
+            "in.jsonl"
+        ])
+    );
+}
+
+#[test]
+fn csv_dyad_shape() {
+    let tmp = with_shapes("csv-dyad");
+    snapshot!(
+        "output_csv_dyad",
+        tmp.demarche().args([
+            "classify",
+            "--format",
+            "tsv",
+            "--csv-shape",
+            "dyad",
+            "in.jsonl"
+        ])
+    );
+}
+
+#[test]
+fn summary_dyads_table_and_json() {
+    let tmp = with_shapes("summary-dyads");
+    snapshot!(
+        "output_summary_dyads",
+        tmp.demarche()
+            .args(["classify", "--summary", "--dyads", "in.jsonl"])
+    );
+    snapshot!(
+        "output_summary_dyads_json",
+        tmp.demarche().args([
+            "classify",
+            "--summary",
+            "--dyads",
+            "--format",
+            "json",
+            "in.jsonl"
+        ])
+    );
+}
+
+/// Reads CSV files with Python's `csv` module and prints, per file, the row count, the
+/// stance rows, the distinct stance and statement ids and the `label_cameo` values.
+const PY_COUNT: &str = r#"
+import csv, json, sys
+out = {}
+for path in sys.argv[1:]:
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    st = [r for r in rows if r["row_type"] == "stance"]
+    out[path] = {"rows": len(rows), "stance_rows": len(st),
+                 "stance_ids": len({r["stance_id"] for r in st}),
+                 "statement_ids": len({r["statement_id"] for r in st}),
+                 "articles": len({r["article_id"] for r in rows}),
+                 "label_cameo": sorted({r["label_cameo"] for r in st})}
+print(json.dumps(out))
+"#;
+
+/// Each CSV shape, read by Python's csv module, has the counts the JSON Lines output says:
+/// one row per stance by default, one per stance and speaker actor (`long`), one per stance,
+/// speaker actor and target actor (`dyad`); stance and statement ids the same in every shape.
+#[test]
+fn csv_shapes_read_by_python_have_the_counts_of_the_jsonl() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("python3 not found: skipping the csv-module check");
+        return;
+    }
+    let tmp = with_shapes("csv-shapes");
+    let (_, jsonl) = stdout(
+        tmp.demarche()
+            .args(["classify", "--format", "jsonl", "in.jsonl"]),
+    );
+    let (mut stances, mut long, mut dyad, mut statements) = (0, 0, 0, 0);
+    for line in jsonl.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        for st in v["statements"].as_array().unwrap() {
+            let n = st["stances"].as_array().unwrap().len();
+            let actors = st["actors"].as_array().unwrap().len().max(1);
+            let targets = st["targets"].as_array().unwrap().len().max(1);
+            statements += 1;
+            stances += n;
+            long += n * actors;
+            dyad += n * actors * targets;
+        }
+    }
+    assert!(
+        long > stances,
+        "an article must have a statement with several actors"
+    );
+    for shape in ["stance", "long", "dyad"] {
+        let (code, csv) = stdout(tmp.demarche().args([
+            "classify",
+            "--format",
+            "csv",
+            "--csv-shape",
+            shape,
+            "in.jsonl",
+        ]));
+        assert_eq!(code, Some(2), "the record without text fails the run");
+        tmp.write(&format!("{shape}.csv"), csv);
+    }
+    let out = Command::new("python3")
+        .current_dir(tmp.path(""))
+        .args(["-c", PY_COUNT, "stance.csv", "long.csv", "dyad.csv"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let counts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (file, rows) in [
+        ("stance.csv", stances),
+        ("long.csv", long),
+        ("dyad.csv", dyad),
+    ] {
+        let c = &counts[file];
+        assert_eq!(c["stance_rows"], rows, "{file}: {c}");
+        assert_eq!(
+            c["rows"],
+            rows + 2,
+            "{file}: plus no-statements and error rows"
+        );
+        assert_eq!(c["stance_ids"], stances, "{file}: {c}");
+        assert_eq!(c["statement_ids"], statements, "{file}: {c}");
+        assert_eq!(c["articles"], 3, "{file}: {c}");
+        let cameo = c["label_cameo"].as_array().unwrap();
+        assert!(
+            cameo.iter().all(|v| v.as_str().unwrap().starts_with('0')),
+            "CAMEO codes keep their leading zero: {c}"
+        );
+    }
 }
 
 /// A small RFC 4180 reader, enough to check the writer from the outside.

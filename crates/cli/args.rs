@@ -27,7 +27,7 @@ pub enum Command {
     Test(TestArgs),
     /// Score a rule pack against gold files: precision, recall and F1 per label.
     Eval(EvalArgs),
-    /// Show step by step how a sentence is read: tokens, rules tried, guards, speaker.
+    /// Show what was found in a sentence and why: speaker, target, stances, then the trace.
     Explain(ExplainArgs),
     /// Describe a rule pack: its labels with their codes, and its provenance hash.
     Rules(RulesInfoArgs),
@@ -58,6 +58,9 @@ pub struct ExplainArgs {
     /// Use the rule pack in DIR instead of the embedded one.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// List every rule tried, with how far each got, not only those that matched.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 /// Arguments of `demarche eval`.
@@ -146,6 +149,15 @@ pub struct ClassifyArgs {
     #[arg(long)]
     pub summary: bool,
 
+    /// With `--summary`: count dyads (speaker actor × target actor × label) instead of
+    /// actors × labels, for network analysis.
+    #[arg(long, requires = "summary")]
+    pub dyads: bool,
+    /// The rows of `--format csv` / `tsv`: one per stance with `;`-joined actor lists
+    /// (`stance`), one per stance and speaker actor (`long`), or one per stance, speaker actor
+    /// and target actor (`dyad`).
+    #[arg(long, value_enum, default_value_t = CsvShape::Stance, value_name = "SHAPE")]
+    pub csv_shape: CsvShape,
     /// For spreadsheets (csv, tsv): start with a UTF-8 byte-order mark and neutralise cells that
     /// start with `=`, `+`, `-`, `@`, tab or carriage return (formula injection) by prefixing `'`.
     #[arg(long)]
@@ -292,6 +304,10 @@ pub struct CheckArgs {
     /// Do not report these lints (a lint name, or `warnings` for all). Repeatable.
     #[arg(long, value_name = "LINT")]
     pub allow: Vec<String>,
+    /// Also report these opt-in lints (`unexercised-alternative`, `shadowed-rule`), or
+    /// `pedantic` for all of them. Repeatable.
+    #[arg(long, value_name = "LINT")]
+    pub warn: Vec<String>,
 }
 
 /// Arguments of `demarche test`.
@@ -341,7 +357,8 @@ pub enum Format {
     Json,
     /// One JSON object per input article, one per line, in input order.
     Jsonl,
-    /// Comma-separated values, RFC 4180, one row per stance and actor, with a header row.
+    /// Comma-separated values, RFC 4180, one row per stance (see `--csv-shape`), with a header
+    /// row.
     Csv,
     /// Tab-separated values, the same rows and quoting as `csv`.
     Tsv,
@@ -349,6 +366,18 @@ pub enum Format {
     Table,
     /// One self-contained HTML page: an actors × labels matrix, then every article.
     Html,
+}
+
+/// The rows of `--format csv` and `tsv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum CsvShape {
+    /// One row per stance; speaker and target actor codes as `;`-joined lists.
+    #[default]
+    Stance,
+    /// One row per stance and speaker actor (`actor`, `actor_cameo`).
+    Long,
+    /// One row per stance, speaker actor and target actor, for network analysis.
+    Dyad,
 }
 
 /// When to colour terminal output.
@@ -381,6 +410,7 @@ mod tests {
         assert!(args.paths.is_empty());
         assert_eq!(args.format, Format::Text);
         assert_eq!(args.input_format, InputFormat::Auto);
+        assert_eq!(args.csv_shape, CsvShape::Stance);
         assert_eq!(args.input.max_article_bytes, 16 << 20);
         assert_eq!(args.input.text_field, "text");
         assert!(!args.input.strict);

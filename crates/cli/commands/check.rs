@@ -1,9 +1,15 @@
 //! `demarche check [RULES]`: parse, compile and lint a rule pack; report every problem at once.
 //!
 //! Diagnostics go to stdout in the format of `--format` (rustc-style text, JSON, or GitHub
-//! annotations), followed in text by a summary line. Exit codes: 2 when there is an error (the
-//! pack cannot be used), 1 when a lint named by `--deny` (or any, with `--deny warnings`)
-//! fired, 0 otherwise.
+//! annotations), followed in text by one line per lint that fired (shown or not) and a summary
+//! line. Exit codes: 2 when there is an error (the pack cannot be used), 1 when a lint named by
+//! `--deny` (or any, with `--deny warnings`) fired, 0 otherwise.
+//!
+//! The lints in [`OPT_IN`] judge a rule's examples rather than the rule (is every alternative
+//! exercised by an example? does another rule's example set cover this one's?). They fire by
+//! the thousand on a mature pack, where they drown the warning a new rule author needs to see,
+//! so they are off unless named by `--warn` (or `--warn pedantic`) or `--deny`; when off, the
+//! per-lint lines still count them.
 
 use crate::args::{CheckArgs, DiagnosticFormat};
 use crate::output::text::plural;
@@ -12,19 +18,51 @@ use demarche_engine::{check_sources, embedded_sources, read_sources, CheckReport
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+/// Lints that are off unless `--warn` or `--deny` names them (or `--warn pedantic`).
+pub const OPT_IN: &[&str] = &["unexercised-alternative", "shadowed-rule"];
+
+/// Why a lint's diagnostics were not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hidden {
+    /// Shown.
+    No,
+    /// An opt-in lint not asked for.
+    OptIn,
+    /// Named by `--allow`.
+    Allowed,
+}
+
+/// Whether `lint` is named in `names`, directly or by `group` (`warnings`, `pedantic`).
+fn selected(lint: &str, names: &[String], group: &str) -> bool {
+    names.iter().any(|n| n == group || n == lint)
+}
+
+/// Whether the diagnostics of `lint` are shown under `args`.
+fn hidden(lint: &str, args: &CheckArgs) -> Hidden {
+    if selected(lint, &args.allow, "warnings") {
+        Hidden::Allowed
+    } else if OPT_IN.contains(&lint)
+        && !selected(lint, &args.warn, "pedantic")
+        && !selected(lint, &args.deny, "")
+    {
+        Hidden::OptIn
+    } else {
+        Hidden::No
+    }
+}
+
 /// Runs `check`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let report = match &args.rules {
         Some(dir) => check_sources(&read_sources(dir)?),
         None => check_sources(embedded_sources()),
     };
-    let selected =
-        |lint: &str, names: &[String]| names.iter().any(|n| n == "warnings" || n == lint);
     let shown: Vec<&Diagnostic> = report
         .diagnostics
         .iter()
-        .filter(|d| d.is_error() || !d.code.is_some_and(|c| selected(c, &args.allow)))
+        .filter(|d| d.is_error() || !d.code.is_some_and(|c| hidden(c, args) != Hidden::No))
         .collect();
+    let selected = |lint: &str, names: &[String]| selected(lint, names, "warnings");
     let errors = shown.iter().filter(|d| d.is_error()).count();
     let denied = shown
         .iter()
@@ -32,7 +70,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         .count();
     let mut out = BufWriter::new(io::stdout().lock());
     match args.format {
-        DiagnosticFormat::Human => write_human(&mut out, &shown, &report, denied),
+        DiagnosticFormat::Human => write_human(&mut out, &shown, &report, denied, args),
         DiagnosticFormat::Json => write_json(&mut out, &shown),
         DiagnosticFormat::Github => write_github(&mut out, &shown, &args.deny),
     }
@@ -53,10 +91,12 @@ fn write_human(
     shown: &[&Diagnostic],
     report: &CheckReport,
     denied: usize,
+    args: &CheckArgs,
 ) -> io::Result<()> {
     for d in shown {
         writeln!(out, "{}", d.render())?;
     }
+    write_lint_lines(out, report, args)?;
     let errors = shown.iter().filter(|d| d.is_error()).count();
     let warnings = shown.len() - errors;
     let mut counts = Vec::new();
@@ -106,6 +146,42 @@ fn write_human(
         }
         None => writeln!(out, "failed: {} in rule files", counts.join(", ")),
     }
+}
+
+/// One line per lint that fired, most frequent first: its count, its name, and whether it was
+/// hidden (opt-in, or `--allow`), so a quiet run still says what it left out.
+fn write_lint_lines(
+    out: &mut impl Write,
+    report: &CheckReport,
+    args: &CheckArgs,
+) -> io::Result<()> {
+    let mut by_lint: Vec<(usize, &str)> = Vec::new();
+    for code in report
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_error())
+        .filter_map(|d| d.code)
+    {
+        match by_lint.iter_mut().find(|(_, c)| *c == code) {
+            Some((n, _)) => *n += 1,
+            None => by_lint.push((1, code)),
+        }
+    }
+    if by_lint.is_empty() {
+        return Ok(());
+    }
+    by_lint.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let width = by_lint.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    writeln!(out, "lints:")?;
+    for (n, code) in by_lint {
+        let note = match hidden(code, args) {
+            Hidden::No => String::new(),
+            Hidden::OptIn => format!("  not shown: opt-in, `--warn {code}` lists them"),
+            Hidden::Allowed => "  not shown: --allow".to_string(),
+        };
+        writeln!(out, "  {code:width$} {n:>6}{note}")?;
+    }
+    writeln!(out)
 }
 
 /// One JSON array; each diagnostic with its severity, lint name and position.

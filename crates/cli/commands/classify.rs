@@ -11,7 +11,7 @@
 //! `--coverage`, rule firings and candidate sentences are reported on stderr after the run.
 
 use super::{load_rules, warn};
-use crate::args::{ClassifyArgs, Color, Format};
+use crate::args::{ClassifyArgs, Color, CsvShape, Format};
 use crate::coverage::Coverage;
 use crate::input::InputOptions;
 use crate::output::{self, Meta, Options};
@@ -62,6 +62,43 @@ impl Warned {
     }
 }
 
+/// Articles read and those with no text, for the warning about an empty input: an empty
+/// file or stdin would otherwise give an empty output and no word at all.
+#[derive(Debug, Default)]
+struct Read {
+    articles: usize,
+    empty: usize,
+    first_empty: Option<String>,
+}
+
+impl Read {
+    fn note(&mut self, id: Option<&str>, text_len: usize) {
+        self.articles += 1;
+        if text_len == 0 {
+            self.empty += 1;
+            if self.first_empty.is_none() {
+                self.first_empty = id.map(str::to_string);
+            }
+        }
+    }
+
+    /// One warning line on stderr when the input held no article, or articles with no text.
+    fn report(&self) {
+        if self.articles == 0 {
+            warn("warning: the input is empty: no article was read");
+        } else if self.empty > 0 {
+            let first = match &self.first_empty {
+                Some(id) => format!(" (first: {id})"),
+                None => String::new(),
+            };
+            warn(&format!(
+                "warning: {} of {} article(s) have an empty text{first}",
+                self.empty, self.articles
+            ));
+        }
+    }
+}
+
 /// Runs `classify`.
 pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
     if args.excel && !matches!(args.format, Format::Csv | Format::Tsv) {
@@ -69,6 +106,9 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
     }
     if args.summary && args.format == Format::Html {
         anyhow::bail!("--summary writes a table, csv, tsv or json, not html");
+    }
+    if args.csv_shape != CsvShape::Stance && !matches!(args.format, Format::Csv | Format::Tsv) {
+        anyhow::bail!("--csv-shape applies to --format csv and tsv only");
     }
     let rules = load_rules(args.rules.as_deref())?;
     let meta = Meta::new(&rules);
@@ -78,6 +118,8 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
     let opts = Options {
         excel: args.excel,
         color: use_color(args.color, stdout.is_terminal()),
+        csv_shape: args.csv_shape,
+        dyads: args.dyads,
     };
     // The sink writes through `out`; the pipeline flushes it whenever it waits for input, so
     // results of a stream reach the reader before the stream ends.
@@ -91,6 +133,7 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
     let mut failed = 0usize;
     let mut coverage = args.coverage.then(|| Coverage::new(&rules));
     let mut warned = Warned::default();
+    let mut read = Read::default();
     let mut progress =
         (!args.quiet && io::stderr().is_terminal()).then(|| Progress::new(total_size(&args.paths)));
     let render = sink.render();
@@ -111,6 +154,7 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
                 candidates,
             } => {
                 warned.note(&result.warnings);
+                read.note(Some(&article.id), article.text.len());
                 if let Some(c) = &mut coverage {
                     c.tally(&article.id, &result.statements, candidates);
                 }
@@ -126,6 +170,7 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
                 text_len,
             } => {
                 warned.note(&warnings);
+                read.note(None, text_len);
                 if let Some(p) = &mut progress {
                     p.tick(text_len);
                 }
@@ -133,6 +178,7 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
             }
             Done::Failed(result) => {
                 failed += 1;
+                read.articles += 1;
                 if let Some(err) = &result.error {
                     warn(&format!("error: {}", err.message));
                 }
@@ -155,6 +201,9 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<ExitCode> {
     };
     sink.finish().context("cannot write output")?;
     warned.report();
+    if !stopped {
+        read.report();
+    }
     if let Some(c) = coverage {
         // Nothing better to do if stderr itself is closed.
         let _ = c.write(&mut io::stderr().lock());

@@ -1,5 +1,11 @@
-//! `demarche explain SENTENCE` or `demarche explain --file F --line N`: show how the pipeline
-//! reads a text, sentence by sentence (see [`demarche_engine::Explanation`]).
+//! `demarche explain SENTENCE` or `demarche explain --file F --line N`: show what the pipeline
+//! found in a text and why, sentence by sentence (see [`demarche_engine::Explanation`]).
+//!
+//! Each sentence opens with the result, what a person asks first: the speaker and why, the
+//! target, the stances and the rules that found them. The trace follows: the attribution's
+//! candidate mentions and cue, the tokens, and the rules that matched (and what blocked a
+//! match). `--verbose` also lists every rule that got part of the way, and those that matched
+//! no element.
 //!
 //! With `--file`, a JSON Lines file (`*.jsonl`, `*.ndjson`) gives the article of record N; any
 //! other file is read whole as one article and only the sentences on line N are shown, so
@@ -34,7 +40,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "no sentence to explain").context("cannot write output")?;
     }
     for (i, s) in shown {
-        write_sentence(&mut out, i + 1, s).context("cannot write output")?;
+        write_sentence(&mut out, i + 1, s, args.verbose).context("cannot write output")?;
     }
     out.flush().context("cannot write output")?;
     Ok(ExitCode::SUCCESS)
@@ -70,9 +76,92 @@ fn read_line(path: &Path, line: usize) -> anyhow::Result<(String, Option<(usize,
     }
 }
 
-fn write_sentence(out: &mut impl Write, n: usize, s: &SentenceTrace) -> io::Result<()> {
+/// One sentence: the result first (speaker and why, target, stances and their rules), then
+/// the trace (attribution, tokens, rules).
+fn write_sentence(
+    out: &mut impl Write,
+    n: usize,
+    s: &SentenceTrace,
+    verbose: bool,
+) -> io::Result<()> {
     writeln!(out, "sentence {n} (byte {}): {}", s.start, s.text)?;
     writeln!(out)?;
+    write_result(out, s)?;
+    writeln!(out)?;
+    write_attribution(out, s)?;
+    write_tokens(out, s)?;
+    write_rules(out, s, verbose)?;
+    writeln!(out)
+}
+
+/// What the pipeline found: speaker, target and stances.
+fn write_result(out: &mut impl Write, s: &SentenceTrace) -> io::Result<()> {
+    writeln!(out, "result:")?;
+    let a = &s.attribution;
+    match (&a.speaker, &a.how) {
+        (Some(speaker), Some(how)) => {
+            let actors = if a.actors.is_empty() {
+                "no actor code".to_string()
+            } else {
+                a.actors.join(", ")
+            };
+            writeln!(out, "  speaker: {speaker:?} -> {actors}, {how}")?;
+        }
+        _ => writeln!(out, "  speaker: none")?,
+    }
+    write_target(out, s.statement.as_ref())?;
+    match &s.statement {
+        Some(st) if !st.stances.is_empty() => {
+            writeln!(out, "  stances:")?;
+            for x in &st.stances {
+                writeln!(out, "    {:13} {:?}  ({})", x.label, x.text, x.rule)?;
+            }
+        }
+        _ => writeln!(out, "  stances: none")?,
+    }
+    Ok(())
+}
+
+/// The target line: the mention and its actor codes, or `—`. The reason the target was chosen
+/// goes on this line once the engine's explain data carries it (issue 12).
+fn write_target(out: &mut impl Write, st: Option<&demarche_core::Statement>) -> io::Result<()> {
+    let Some(target) = st.and_then(|st| st.target.as_ref().map(|t| (t, &st.targets))) else {
+        return writeln!(out, "  target: —");
+    };
+    let (mention, codes) = target;
+    let actors = if codes.is_empty() {
+        "no actor code".to_string()
+    } else {
+        codes.join(", ")
+    };
+    writeln!(out, "  target: {:?} -> {actors}", mention.text)
+}
+
+/// The attribution trace: candidate mentions and the cue.
+fn write_attribution(out: &mut impl Write, s: &SentenceTrace) -> io::Result<()> {
+    let a = &s.attribution;
+    let mentions: Vec<String> = a
+        .mentions
+        .iter()
+        .map(|m| match &m.actor {
+            Some(code) => format!("{:?} ({} {code})", m.text, m.kind),
+            None => format!("{:?} ({})", m.text, m.kind),
+        })
+        .collect();
+    writeln!(out, "attribution:")?;
+    if mentions.is_empty() {
+        writeln!(out, "  mentions: none")?;
+    } else {
+        writeln!(out, "  mentions: {}", mentions.join(", "))?;
+    }
+    match &a.cue {
+        Some(cue) => writeln!(out, "  cue: {cue:?}")?,
+        None => writeln!(out, "  cue: none")?,
+    }
+    writeln!(out)
+}
+
+fn write_tokens(out: &mut impl Write, s: &SentenceTrace) -> io::Result<()> {
     writeln!(out, "tokens:")?;
     let width = s
         .tokens
@@ -96,7 +185,12 @@ fn write_sentence(out: &mut impl Write, n: usize, s: &SentenceTrace) -> io::Resu
         );
         writeln!(out, "{}", line.trim_end())?;
     }
-    writeln!(out)?;
+    writeln!(out)
+}
+
+/// The rules: those that matched (guards first); with `verbose` also those that got part of
+/// the way, furthest first, and those that matched nothing.
+fn write_rules(out: &mut impl Write, s: &SentenceTrace, verbose: bool) -> io::Result<()> {
     let touched = s.rules.iter().filter(|r| !r.guard).count();
     let guards = s.rules.len() - touched;
     writeln!(
@@ -104,7 +198,6 @@ fn write_sentence(out: &mut impl Write, n: usize, s: &SentenceTrace) -> io::Resu
         "rules: {touched} touched, {guards} guard(s) checked, {} untouched (the sentence has none of the words they need)",
         s.skipped
     )?;
-    // Guards that matched, then rules that matched, then those that got furthest.
     let got = |r: &RuleTrace| {
         r.progress
             .as_ref()
@@ -113,18 +206,33 @@ fn write_sentence(out: &mut impl Write, n: usize, s: &SentenceTrace) -> io::Resu
     let mut listed: Vec<&RuleTrace> = s
         .rules
         .iter()
-        .filter(|r| !r.matches.is_empty() || (!r.guard && got(r) > 0))
+        .filter(|r| !r.matches.is_empty() || (verbose && !r.guard && got(r) > 0))
         .collect();
     listed.sort_by_key(|r| (!r.guard, r.matches.is_empty(), std::cmp::Reverse(got(r))));
     for r in listed {
         write_rule(out, r)?;
     }
+    let partial = s
+        .rules
+        .iter()
+        .filter(|r| !r.guard && r.matches.is_empty() && got(r) > 0)
+        .count();
     let nowhere: Vec<&str> = s
         .rules
         .iter()
         .filter(|r| !r.guard && r.matches.is_empty() && got(r) == 0)
         .map(|r| r.id.as_str())
         .collect();
+    if !verbose {
+        if partial + nowhere.len() > 0 {
+            writeln!(
+                out,
+                "  {partial} more got part of the way, {} matched no element (--verbose lists them)",
+                nowhere.len()
+            )?;
+        }
+        return Ok(());
+    }
     if !nowhere.is_empty() {
         writeln!(
             out,
@@ -133,47 +241,7 @@ fn write_sentence(out: &mut impl Write, n: usize, s: &SentenceTrace) -> io::Resu
             nowhere.join(", ")
         )?;
     }
-    writeln!(out)?;
-    match &s.statement {
-        Some(st) => {
-            writeln!(out, "stances:")?;
-            for x in &st.stances {
-                writeln!(out, "  {:13} {:?}  ({})", x.label, x.text, x.rule)?;
-            }
-        }
-        None => writeln!(out, "stances: none")?,
-    }
-    writeln!(out)?;
-    let a = &s.attribution;
-    let mentions: Vec<String> = a
-        .mentions
-        .iter()
-        .map(|m| match &m.actor {
-            Some(code) => format!("{:?} ({} {code})", m.text, m.kind),
-            None => format!("{:?} ({})", m.text, m.kind),
-        })
-        .collect();
-    writeln!(out, "attribution:")?;
-    if mentions.is_empty() {
-        writeln!(out, "  mentions: none")?;
-    } else {
-        writeln!(out, "  mentions: {}", mentions.join(", "))?;
-    }
-    if let Some(cue) = &a.cue {
-        writeln!(out, "  cue: {cue:?}")?;
-    }
-    match (&a.speaker, &a.how) {
-        (Some(speaker), Some(how)) => {
-            let actors = if a.actors.is_empty() {
-                "no actor code".to_string()
-            } else {
-                a.actors.join(", ")
-            };
-            writeln!(out, "  speaker: {speaker:?} -> {actors}, {how}")?;
-        }
-        _ => writeln!(out, "  speaker: none")?,
-    }
-    writeln!(out)
+    Ok(())
 }
 
 fn write_rule(out: &mut impl Write, r: &RuleTrace) -> io::Result<()> {

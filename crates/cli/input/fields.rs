@@ -13,6 +13,10 @@ use demarche_core::{Article, ArticleError, ArticleResult, ArticleWarning};
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+/// How a missing-field error says to name another text field.
+const TEXT_FIELD_HINT: &str =
+    "use `--text-field FIELD` to name the field that holds the article text";
+
 /// Which record field holds each part of an article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldMap {
@@ -149,13 +153,15 @@ pub fn record_item(
                 None
             }
         },
-        None => Some(not_text(format!("record has no field `{field}`"))),
-        Some(FieldValue::Num(_)) => Some(not_text(format!(
-            "field `{field}` is a number, not a string"
+        None => Some(not_text(format!(
+            "record has no field `{field}`; {TEXT_FIELD_HINT}"
         ))),
-        Some(FieldValue::Other(kind)) => {
-            Some(not_text(format!("field `{field}` is {kind}, not a string")))
-        }
+        Some(FieldValue::Num(_)) => Some(not_text(format!(
+            "field `{field}` is a number, not a string; {TEXT_FIELD_HINT}"
+        ))),
+        Some(FieldValue::Other(kind)) => Some(not_text(format!(
+            "field `{field}` is {kind}, not a string; {TEXT_FIELD_HINT}"
+        ))),
     };
     if let Some(id) = &own_id {
         if let Some(first) = seen.first_use(id, origin.line) {

@@ -165,7 +165,7 @@ mod tests {
             (id, err.kind.as_str(), err.line),
             ("x", "missing-field", Some(4))
         );
-        assert_eq!(err.message, "in.jsonl:4: record has no field `text`");
+        assert_eq!(err.message, "in.jsonl:4: record has no field `text`; use `--text-field FIELD` to name the field that holds the article text");
         let Item::Failed(failed) = &items[2] else {
             panic!()
         };

@@ -1,12 +1,23 @@
-//! `--format csv` and `--format tsv`: long format, one row per stance and actor, for pandas, R,
-//! DuckDB and spreadsheets.
+//! `--format csv` and `--format tsv`: one row per stance (or, with `--csv-shape`, per stance and
+//! speaker actor, or per stance, speaker actor and target actor), for pandas, R, DuckDB and
+//! spreadsheets.
 //!
 //! Every input article gives at least one row, so that the file alone reconciles with the
-//! input: a statement with `n` actors and `m` stances gives `n × m` rows (`m` rows with an empty
-//! `actor` when it has no actor code); an article with no statement gives one `no-statements`
-//! row; an article that could not be read gives one `error` row (its message also goes to
-//! stderr). The `row_type` column says which; statement and stance columns are empty on the
-//! other two. Columns are in [`COLUMNS`] and documented in `docs/output-format.md`.
+//! input. The default shape, [`CsvShape::Stance`], gives one row per stance, with the speaker's
+//! and the target's actor codes as `;`-joined lists, so that `count(*)` counts stances. The
+//! `long` shape repeats a stance once per speaker actor (one `actor` per row), and the `dyad`
+//! shape once per speaker actor × target actor (one `actor` and one `target_actor` per row),
+//! for network analysis; a side with no actor code gives one row with an empty cell, so every
+//! stance appears at least once in every shape. An article with no statement gives one
+//! `no-statements` row; an article that could not be read gives one `error` row (its message
+//! also goes to stderr). The `row_type` column says which; statement and stance columns are
+//! empty on the other two. Columns are in [`columns`] and documented in
+//! `docs/output-format.md`.
+//!
+//! `statement_id` (`ARTICLE_ID:START-END`, byte offsets of the sentence) and `stance_id`
+//! (`STATEMENT_ID:LABEL`; a statement has at most one stance per label) depend only on the
+//! article id and text, so they are the same from run to run and from shape to shape: count
+//! distinct `stance_id` in the long and dyad shapes.
 //!
 //! Quoting follows RFC 4180 for both delimiters: a field that holds the delimiter, a `"`, a
 //! CR or a LF is wrapped in `"` with inner `"` doubled; nothing else is quoted. CSV rows end
@@ -15,23 +26,31 @@
 //! spreadsheet shows it as text instead of running it as a formula (OWASP's "CSV injection").
 
 use super::{Meta, Sink};
+use crate::args::CsvShape;
 use demarche_core::{ArticleResult, Span, Stance, Statement};
 use std::io::{self, Write};
 
-/// The header row.
-pub const COLUMNS: &[&str] = &[
-    "article_id",
-    "date",
-    "url",
-    "title",
-    "row_type",
+/// The columns before the statement's own, in every shape.
+const ARTICLE_COLUMNS: &[&str] = &["article_id", "date", "url", "title", "row_type"];
+
+/// The statement and speaker columns, in every shape.
+const STATEMENT_COLUMNS: &[&str] = &[
+    "statement_id",
+    "stance_id",
     "statement_start",
     "statement_end",
     "statement_char_start",
     "statement_char_end",
     "speaker",
-    "actor",
-    "actor_cameo",
+    "actors",
+    "cameo_actors",
+    "target",
+    "targets",
+    "target_cameo_actors",
+];
+
+/// The columns of the stance and what closes every row.
+const STANCE_COLUMNS: &[&str] = &[
     "label",
     "label_cameo",
     "label_plover",
@@ -48,27 +67,53 @@ pub const COLUMNS: &[&str] = &[
     "rules_hash",
 ];
 
+/// The header row of `shape`: the `long` shape adds `actor` and `actor_cameo` after the
+/// lists, the `dyad` shape also `target_actor` and `target_actor_cameo`.
+pub fn columns(shape: CsvShape) -> Vec<&'static str> {
+    let extra: &[&str] = match shape {
+        CsvShape::Stance => &[],
+        CsvShape::Long => &["actor", "actor_cameo"],
+        CsvShape::Dyad => &["actor", "actor_cameo", "target_actor", "target_actor_cameo"],
+    };
+    [ARTICLE_COLUMNS, STATEMENT_COLUMNS, extra, STANCE_COLUMNS].concat()
+}
+
+/// The stable id of a statement: `ARTICLE_ID:START-END` (byte offsets of the sentence).
+pub fn statement_id(article_id: &str, st: &Statement) -> String {
+    format!("{article_id}:{}-{}", st.span.start, st.span.end)
+}
+
+/// The stable id of a stance: `STATEMENT_ID:LABEL`.
+pub fn stance_id(statement_id: &str, stance: &Stance) -> String {
+    format!("{statement_id}:{}", stance.label)
+}
+
 /// Writes delimited rows.
 pub struct CsvSink<'m, W> {
     out: W,
     meta: &'m Meta<'m>,
     delimiter: u8,
     excel: bool,
+    shape: CsvShape,
     started: bool,
     row: Vec<String>,
     line: Vec<u8>,
 }
 
+/// One row's speaker actor and target actor, in the `long` and `dyad` shapes.
+type Pair<'a> = (Option<&'a str>, Option<&'a str>);
+
 impl<'m, W: Write> CsvSink<'m, W> {
-    /// A sink writing rows separated by `delimiter` (`,` or tab) to `out`.
-    pub fn new(out: W, meta: &'m Meta<'m>, delimiter: u8, excel: bool) -> Self {
+    /// A sink writing rows of `shape` separated by `delimiter` (`,` or tab) to `out`.
+    pub fn new(out: W, meta: &'m Meta<'m>, delimiter: u8, excel: bool, shape: CsvShape) -> Self {
         CsvSink {
             out,
             meta,
             delimiter,
             excel,
+            shape,
             started: false,
-            row: Vec::with_capacity(COLUMNS.len()),
+            row: Vec::new(),
             line: Vec::new(),
         }
     }
@@ -79,7 +124,7 @@ impl<'m, W: Write> CsvSink<'m, W> {
             if self.excel {
                 self.out.write_all("\u{feff}".as_bytes())?;
             }
-            self.row = COLUMNS.iter().map(|c| c.to_string()).collect();
+            self.row = columns(self.shape).iter().map(|c| c.to_string()).collect();
             self.write_row()?;
         }
         Ok(())
@@ -126,28 +171,70 @@ impl<'m, W: Write> CsvSink<'m, W> {
             .extend([kind, message, p.version.clone(), p.rules.clone()]);
     }
 
+    /// The speaker's CAMEO actor codes: the statement's own, or else the pack's code of each
+    /// actor that has one.
+    fn cameo_list(&self, given: &[String], actors: &[String]) -> String {
+        if !given.is_empty() {
+            return given.join(";");
+        }
+        let codes: Vec<&str> = actors
+            .iter()
+            .filter_map(|a| self.meta.actor_cameo(a))
+            .collect();
+        codes.join(";")
+    }
+
+    /// The statement columns, from `statement_id` to `target_cameo_actors`.
+    fn statement_cells(&mut self, id: &str, st: &Statement, stance: &Stance) {
+        let mention = |m: &Option<demarche_core::Speaker>| {
+            m.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+        };
+        let cameo = self.cameo_list(&st.cameo_actors, &st.actors);
+        let target_cameo = self.cameo_list(&st.target_cameo_actors, &st.targets);
+        self.row.extend([id.to_string(), stance_id(id, stance)]);
+        push_span(&mut self.row, &st.span);
+        self.row.extend([
+            mention(&st.speaker),
+            st.actors.join(";"),
+            cameo,
+            mention(&st.target),
+            st.targets.join(";"),
+            target_cameo,
+        ]);
+    }
+
+    /// The `long` / `dyad` columns of one row.
+    fn pair_cells(&mut self, (actor, target): Pair<'_>) {
+        let code = |a: Option<&str>| a.and_then(|a| self.meta.actor_cameo(a)).unwrap_or_default();
+        let mut cells = match self.shape {
+            CsvShape::Stance => return,
+            _ => vec![
+                actor.unwrap_or_default().to_string(),
+                code(actor).to_string(),
+            ],
+        };
+        if self.shape == CsvShape::Dyad {
+            cells.extend([
+                target.unwrap_or_default().to_string(),
+                code(target).to_string(),
+            ]);
+        }
+        self.row.extend(cells);
+    }
+
     fn stance_row(
         &mut self,
         result: &ArticleResult,
         st: &Statement,
-        actor: Option<&str>,
+        pair: Pair<'_>,
         stance: &Stance,
     ) -> io::Result<()> {
         self.article_cells(result, "stance");
-        push_span(&mut self.row, &st.span);
+        self.statement_cells(&statement_id(&result.id, st), st, stance);
+        self.pair_cells(pair);
         let label = self.meta.label(&stance.label);
         let plover = label.and_then(|l| l.plover.clone()).unwrap_or_default();
-        let actor_cameo = actor
-            .and_then(|a| self.meta.actor_cameo(a))
-            .unwrap_or_default()
-            .to_string();
         self.row.extend([
-            st.speaker
-                .as_ref()
-                .map(|s| s.text.clone())
-                .unwrap_or_default(),
-            actor.unwrap_or_default().to_string(),
-            actor_cameo,
             stance.label.clone(),
             stance.cameo.clone().unwrap_or_default(),
             plover,
@@ -162,11 +249,33 @@ impl<'m, W: Write> CsvSink<'m, W> {
     /// A row with the article columns only (`no-statements` or `error`).
     fn article_row(&mut self, result: &ArticleResult, row_type: &str) -> io::Result<()> {
         self.article_cells(result, row_type);
-        // statement (4), speaker, actor, actor_cameo, label, label codes (2), rule, evidence
-        // offsets (4), evidence, sentence
-        self.row.extend(std::iter::repeat(String::new()).take(17));
+        let empty = columns(self.shape).len() - ARTICLE_COLUMNS.len() - 4;
+        self.row
+            .extend(std::iter::repeat(String::new()).take(empty));
         self.closing_cells(result);
         self.write_row()
+    }
+
+    /// The (speaker actor, target actor) pairs one stance of `st` is written for.
+    fn pairs<'s>(&self, st: &'s Statement) -> Vec<Pair<'s>> {
+        let side = |codes: &'s [String]| -> Vec<Option<&'s str>> {
+            if codes.is_empty() {
+                vec![None]
+            } else {
+                codes.iter().map(|a| Some(a.as_str())).collect()
+            }
+        };
+        match self.shape {
+            CsvShape::Stance => vec![(None, None)],
+            CsvShape::Long => side(&st.actors).into_iter().map(|a| (a, None)).collect(),
+            CsvShape::Dyad => {
+                let targets = side(&st.targets);
+                side(&st.actors)
+                    .into_iter()
+                    .flat_map(|a| targets.iter().map(move |&t| (a, t)))
+                    .collect()
+            }
+        }
     }
 }
 
@@ -180,14 +289,9 @@ impl<W: Write> Sink for CsvSink<'_, W> {
             return self.article_row(result, "no-statements");
         }
         for st in &result.statements {
-            let actors: Vec<Option<&str>> = if st.actors.is_empty() {
-                vec![None]
-            } else {
-                st.actors.iter().map(|a| Some(a.as_str())).collect()
-            };
-            for actor in actors {
-                for stance in &st.stances {
-                    self.stance_row(result, st, actor, stance)?;
+            for stance in &st.stances {
+                for pair in self.pairs(st) {
+                    self.stance_row(result, st, pair, stance)?;
                 }
             }
         }
@@ -283,10 +387,15 @@ mod tests {
         }
     }
 
-    fn render(results: &[ArticleResult], delimiter: u8, excel: bool) -> String {
+    fn render_shape(
+        results: &[ArticleResult],
+        delimiter: u8,
+        excel: bool,
+        shape: CsvShape,
+    ) -> String {
         let meta = Meta::bare();
         let mut buf = Vec::new();
-        let mut sink = CsvSink::new(&mut buf, &meta, delimiter, excel);
+        let mut sink = CsvSink::new(&mut buf, &meta, delimiter, excel, shape);
         for r in results {
             sink.article(None, r).unwrap();
         }
@@ -294,9 +403,14 @@ mod tests {
         String::from_utf8(buf).unwrap()
     }
 
-    #[test]
-    fn rows_per_stance_and_actor_and_per_empty_or_failed_article() {
-        let text = "The US and Russia urged calm, concern.";
+    fn render(results: &[ArticleResult], delimiter: u8, excel: bool) -> String {
+        render_shape(results, delimiter, excel, CsvShape::Stance)
+    }
+
+    /// Three articles: one whose statement has two speaker actors, two target actors and two
+    /// stances; one with no statement; one that failed.
+    fn sample() -> Vec<ArticleResult> {
+        let text = "The US and Russia urged China and India to show calm, concern.";
         let idx = CharIndex::new(text);
         let stance = |label: &str, ev: &str| {
             let s = text.find(ev).unwrap();
@@ -308,20 +422,24 @@ mod tests {
                 text: ev.into(),
             }
         };
+        let mention = |m: &str| {
+            let s = text.find(m).unwrap();
+            Speaker {
+                text: m.into(),
+                span: idx.span(s, s + m.len()),
+            }
+        };
         let st = Statement {
             span: idx.span(0, text.len()),
             text: text.into(),
-            speaker: Some(Speaker {
-                text: "The US and Russia".into(),
-                span: idx.span(0, 17),
-            }),
+            speaker: Some(mention("The US and Russia")),
             actors: vec!["USA".into(), "RUS".into()],
             cameo_actors: Vec::new(),
-            target: None,
-            targets: Vec::new(),
-            target_cameo_actors: Vec::new(),
+            target: Some(mention("China and India")),
+            targets: vec!["CHN".into(), "IND".into()],
+            target_cameo_actors: vec!["CHNGOV".into(), "INDGOV".into()],
             stances: vec![
-                stance("restraint", "urged calm"),
+                stance("restraint", "show calm"),
                 stance("concern", "concern"),
             ],
         };
@@ -332,31 +450,70 @@ mod tests {
             message: "cannot read c".into(),
             line: None,
         };
-        let failed = ArticleResult::failed("c", err);
-        let out = render(&[ok, none, failed], b',', false);
-        let rows: Vec<&str> = out.split("\r\n").collect();
-        assert_eq!(rows.len(), 1 + 4 + 1 + 1 + 1, "{out}");
-        assert_eq!(rows[0], COLUMNS.join(","));
-        assert!(rows[1].starts_with("a,,,,stance,0,38,0,38,The US and Russia,USA,,restraint,012,,restraint.r,18,28,18,28,urged calm,"));
-        assert!(rows[2].contains(",USA,,concern,"));
-        assert!(rows[3].contains(",RUS,,restraint,"));
+        vec![ok, none, ArticleResult::failed("c", err)]
+    }
+
+    fn rows(out: &str) -> Vec<&str> {
+        out.split("\r\n").filter(|r| !r.is_empty()).collect()
+    }
+
+    #[test]
+    fn one_row_per_stance_with_lists_and_stable_ids() {
+        let out = render(&sample(), b',', false);
+        let rows = rows(&out);
+        assert_eq!(rows.len(), 1 + 2 + 1 + 1, "{out}");
+        assert_eq!(rows[0], columns(CsvShape::Stance).join(","));
+        assert!(rows[1].starts_with("a,,,,stance,a:0-62,a:0-62:restraint,0,62,0,62,The US and Russia,USA;RUS,,China and India,CHN;IND,CHNGOV;INDGOV,restraint,012,,restraint.r,"), "{}", rows[1]);
+        assert!(rows[2].contains(",a:0-62:concern,"));
+        let width = columns(CsvShape::Stance).len();
         assert_eq!(
-            rows[5],
-            "b,,,,no-statements,,,,,,,,,,,,,,,,,,,,0.0.0,0123456789abcdef"
+            rows[3],
+            format!(
+                "b,,,,no-statements{},0.0.0,0123456789abcdef",
+                ",".repeat(width - 7)
+            )
         );
         assert_eq!(
-            rows[6],
-            "c,,,,error,,,,,,,,,,,,,,,,,,io,cannot read c,0.0.0,0123456789abcdef"
+            rows[4],
+            format!(
+                "c,,,,error{}io,cannot read c,0.0.0,0123456789abcdef",
+                ",".repeat(width - 8)
+            )
         );
-        for row in &rows[1..5] {
+        for row in &rows[1..3] {
             // the quoted sentence holds one comma
-            assert_eq!(row.split(',').count(), COLUMNS.len() + 1, "{row}");
+            assert_eq!(row.split(',').count(), width + 1, "{row}");
+        }
+    }
+
+    #[test]
+    fn long_and_dyad_shapes_repeat_a_stance_per_actor_and_pair() {
+        let long = render_shape(&sample(), b',', false, CsvShape::Long);
+        let rows_long = rows(&long);
+        assert_eq!(rows_long.len(), 1 + 2 * 2 + 2, "{long}");
+        assert!(rows_long[1].contains(",CHN;IND,CHNGOV;INDGOV,USA,,restraint,"));
+        assert!(rows_long[2].contains(",RUS,,restraint,"));
+        let dyad = render_shape(&sample(), b',', false, CsvShape::Dyad);
+        let rows_dyad = rows(&dyad);
+        assert_eq!(rows_dyad.len(), 1 + 2 * 2 * 2 + 2, "{dyad}");
+        assert!(rows_dyad[1].contains(",USA,,CHN,,restraint,"));
+        assert!(rows_dyad[2].contains(",USA,,IND,,restraint,"));
+        assert!(rows_dyad[3].contains(",RUS,,CHN,,restraint,"));
+        for (out, shape) in [(&long, CsvShape::Long), (&dyad, CsvShape::Dyad)] {
+            let width = columns(shape).len();
+            for row in rows(out).iter().skip(1) {
+                let commas = row.matches(',').count() - usize::from(row.contains('"'));
+                assert_eq!(commas, width - 1, "{row}");
+            }
         }
     }
 
     #[test]
     fn empty_run_has_a_header_and_excel_a_bom() {
-        assert_eq!(render(&[], b'\t', false), COLUMNS.join("\t") + "\n");
+        assert_eq!(
+            render(&[], b'\t', false),
+            columns(CsvShape::Stance).join("\t") + "\n"
+        );
         assert!(render(&[], b',', true).starts_with("\u{feff}article_id,"));
     }
 }

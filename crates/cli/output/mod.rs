@@ -3,7 +3,7 @@
 //! A [`Sink`] receives every article result in input order and writes it at once, so output is
 //! streamed and memory stays flat: `text` is a report for people ([`text`]), `json` one pretty
 //! array ([`json`]), `jsonl` one object per line ([`jsonl`]), `csv` / `tsv` one row per stance
-//! and actor ([`csv`]), `table` an aligned terminal table ([`table`]). Two sinks hold the run
+//! (or per actor, or per dyad) ([`csv`]), `table` an aligned terminal table ([`table`]). Two sinks hold the run
 //! until the end because what they write first depends on all of it: `html` (a page that opens
 //! with the actors × labels matrix, [`html`]) and `--summary` ([`summary`]). Sinks only format;
 //! they never decide what a statement is, and they return write errors untouched (a closed pipe
@@ -13,6 +13,7 @@
 //! the rule pack and the provenance (demarche version and rule-pack hash).
 
 pub mod csv;
+pub mod dyads;
 pub mod html;
 pub mod json;
 pub mod jsonl;
@@ -20,7 +21,7 @@ pub mod summary;
 pub mod table;
 pub mod text;
 
-use crate::args::Format;
+use crate::args::{CsvShape, Format};
 use demarche_core::ArticleResult;
 use demarche_engine::{LabelInfo, RuleSet};
 use serde::Serialize;
@@ -114,6 +115,10 @@ pub struct Options {
     pub excel: bool,
     /// Colour terminal output (table).
     pub color: bool,
+    /// `--csv-shape`: the rows of csv and tsv.
+    pub csv_shape: CsvShape,
+    /// `--summary --dyads`: count speaker actor × target actor × label.
+    pub dyads: bool,
 }
 
 /// The sink for `format`, writing to `out`.
@@ -127,8 +132,20 @@ pub fn sink<'a, W: Write + 'a>(
         Format::Text => Box::new(text::TextSink::new(out)),
         Format::Json => Box::new(json::JsonSink::new(out, meta)),
         Format::Jsonl => Box::new(jsonl::JsonlSink::new(out, meta)),
-        Format::Csv => Box::new(csv::CsvSink::new(out, meta, b',', opts.excel)),
-        Format::Tsv => Box::new(csv::CsvSink::new(out, meta, b'\t', opts.excel)),
+        Format::Csv => Box::new(csv::CsvSink::new(
+            out,
+            meta,
+            b',',
+            opts.excel,
+            opts.csv_shape,
+        )),
+        Format::Tsv => Box::new(csv::CsvSink::new(
+            out,
+            meta,
+            b'\t',
+            opts.excel,
+            opts.csv_shape,
+        )),
         Format::Table => Box::new(table::TableSink::new(out, opts.color)),
         Format::Html => Box::new(html::HtmlSink::new(out, meta)),
     }
@@ -149,5 +166,8 @@ pub fn summary_sink<'a, W: Write + 'a>(
         Format::Json | Format::Jsonl => F::Json,
         Format::Html => return None,
     };
+    if opts.dyads {
+        return Some(Box::new(dyads::DyadSink::new(out, meta, f, opts)));
+    }
     Some(Box::new(summary::SummarySink::new(out, meta, f, opts)))
 }

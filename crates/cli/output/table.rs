@@ -8,7 +8,7 @@
 //! each label has its own colour and rule ids are dim. Like `text`, the layout is for people
 //! and may change.
 
-use super::text::{one_line, write_totals, LineCounter};
+use super::text::{codes, one_line, write_totals, LineCounter};
 use super::Sink;
 use demarche_core::ArticleResult;
 use std::io::{self, Write};
@@ -125,11 +125,7 @@ impl<W: Write> Sink for TableSink<W> {
                 .speaker
                 .as_ref()
                 .map_or("-".to_string(), |s| one_line(&s.text));
-            let actors = if st.actors.is_empty() {
-                "-".to_string()
-            } else {
-                st.actors.join(",")
-            };
+            let actors = codes(st, ",");
             for (i, stance) in st.stances.iter().enumerate() {
                 let own = |s: String| if i == 0 { s } else { String::new() };
                 rows.push([

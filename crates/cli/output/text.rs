@@ -72,16 +72,34 @@ impl<W: Write> Sink for TextSink<W> {
     }
 }
 
-/// `"The US , Russia, the EU  [USA, RUS, EU]"`, or `(no speaker)`.
+/// `"The US , Russia, the EU  [USA, RUS, EU]"`, `"Blinken  [USA → CHN]"` when the statement
+/// has targets, or `(no speaker)`.
 fn speaker_line(st: &Statement) -> String {
     let mut out = match &st.speaker {
         Some(sp) => one_line(&sp.text),
         None => "(no speaker)".to_string(),
     };
-    if !st.actors.is_empty() {
-        out.push_str(&format!("  [{}]", st.actors.join(", ")));
+    if !st.actors.is_empty() || !st.targets.is_empty() {
+        out.push_str(&format!("  [{}]", codes(st, ", ")));
     }
     out
+}
+
+/// The speaker's actor codes joined by `sep`, then ` → ` and the target's when it has any
+/// (`USA, RUS → CHN`); `-` for a side with none.
+pub(crate) fn codes(st: &Statement, sep: &str) -> String {
+    let side = |c: &[String]| {
+        if c.is_empty() {
+            "-".to_string()
+        } else {
+            c.join(sep)
+        }
+    };
+    if st.targets.is_empty() {
+        side(&st.actors)
+    } else {
+        format!("{} → {}", side(&st.actors), side(&st.targets))
+    }
 }
 
 /// The sentence with the evidence of every stance wrapped in `[[ ]]`. Overlapping evidence is
@@ -264,5 +282,16 @@ mod tests {
         assert_eq!(lines.position(0), (1, 1));
         assert_eq!(lines.position(text.find('c').unwrap()), (2, 6));
         assert_eq!(lines.position(3), (2, 1));
+    }
+
+    #[test]
+    fn speaker_line_shows_the_dyad_when_there_are_targets() {
+        let text = "The UN urged calm, Dujarric said.";
+        let mut st = statement(text, text, &[("restraint", "urged calm")]);
+        assert_eq!(speaker_line(&st), "Dujarric  [UN]");
+        st.targets = vec!["ARM".into(), "AZE".into()];
+        assert_eq!(speaker_line(&st), "Dujarric  [UN → ARM, AZE]");
+        st.actors.clear();
+        assert_eq!(codes(&st, ","), "- → ARM,AZE");
     }
 }

@@ -13,7 +13,8 @@ use std::collections::{HashMap, HashSet};
 
 /// The widest gap a pattern may ask for; wider gaps make rules that match anything.
 pub(crate) const MAX_GAP: u32 = 12;
-/// Gaps wider than this are allowed but warned about (lint `wide-gap`).
+/// Gaps wider than this are allowed, but warned about when no `expect` example needs the
+/// width (lint `wide-gap`, in [`crate::lint`]).
 pub(crate) const WIDE_GAP: u32 = 8;
 /// How many nodes one `match`, `unless` or `cue` pattern may expand to, lexicons and lemmas
 /// inlined: lexicons that use each other twice over would otherwise grow exponentially.
@@ -866,17 +867,6 @@ fn compile_pattern(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>, nest: usize) -
                     format!("gap `~{lo}..{hi}` is wider than the limit of {MAX_GAP} tokens"),
                 );
                 *e = e.clone().with_help("a wide gap matches almost anything; split the rule or name the words in between");
-            }
-            if (WIDE_GAP + 1..=MAX_GAP).contains(hi) {
-                let w = cx.warn(
-                    fi,
-                    p.span,
-                    "wide-gap",
-                    format!("gap `~{lo}..{hi}` is wider than {WIDE_GAP} tokens"),
-                );
-                *w = w.clone().with_help(
-                    "wide gaps reach across clauses and catch unrelated words; name the words in between",
-                );
             }
             Node::Gap(*lo, (*hi).min(MAX_GAP))
         }

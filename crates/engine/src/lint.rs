@@ -5,13 +5,16 @@
 //!   `expect` example matches through (lexicons and lemmas are not split);
 //! - `guard-blocks-expects`: an `unless` that blocks every `expect` example its rule matches;
 //! - `shadowed-rule`: a stance rule all of whose `expect` matches another rule of the same
-//!   label also matches, so it never adds a stance there.
+//!   label also matches, so it never adds a stance there;
+//! - `wide-gap`: a gap wider than 8 tokens that no `expect` example needs: every example the
+//!   rule matches, it still matches with the gap cut to 8. A wide gap that an example needs is
+//!   a documented choice, not an accident, so it is not reported.
 //!
 //! The lints found while compiling (`duplicate-id`, `alias-conflict`, `duplicate-alternative`,
-//! `wide-gap`, `unused-lexicon`) live in [`crate::compile`].
+//! `unused-lexicon`) live in [`crate::compile`].
 
 use crate::ast::{Pattern, Spanned, SrcSpan};
-use crate::compile::RuleKind;
+use crate::compile::{RuleKind, WIDE_GAP};
 use crate::error::Diagnostic;
 use crate::matcher::{find_all, find_overlapping, overlaps, Node, View};
 use crate::text::Document;
@@ -96,6 +99,7 @@ pub(crate) fn example_lints(rs: &RuleSet) -> Vec<Diagnostic> {
                 }
             }
         }
+        out.extend(wide_gaps(rs, ri, &docs[ri], &at));
         if rule.kind == RuleKind::Stance {
             for (g, gdef) in rule.guards.iter().zip(&def.guards) {
                 if blocks_every_expect(rs, ri, g, &docs[ri]) {
@@ -166,6 +170,92 @@ fn restrict(n: &Node, path: &[usize], pick: usize) -> Node {
             }
         }
         (Node::Opt(inner), Some((_, rest))) => Node::Opt(Box::new(restrict(inner, rest, pick))),
+        _ => n.clone(),
+    }
+}
+
+/// Lint `wide-gap` for rule `ri`: each gap wider than [`WIDE_GAP`] that no `expect` example
+/// of the rule needs (the examples the rule matches, it matches as well with that gap cut).
+fn wide_gaps(
+    rs: &RuleSet,
+    ri: usize,
+    docs: &[Document],
+    at: &dyn Fn(SrcSpan, &'static str, String, &str) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let Some(def) = rs.rule_def(ri) else {
+        return Vec::new();
+    };
+    let patterns = &rs.c.rules[ri].patterns;
+    let matched =
+        |ps: &[Node], d: &Document| sentences(rs, d).any(|v| !find_all(ps, &v).is_empty());
+    let needed: Vec<&Document> = docs.iter().filter(|d| matched(&patterns[..], d)).collect();
+    let mut out = Vec::new();
+    for (pi, (pat, node)) in def.matches.iter().zip(patterns.iter()).enumerate() {
+        let mut sites = Vec::new();
+        gap_sites(pat, node, &mut Vec::new(), &mut sites);
+        for (path, span, lo, hi) in sites {
+            let mut cut: Vec<Node> = patterns.iter().cloned().collect();
+            cut[pi] = with_gap(node, &path, lo.min(WIDE_GAP), WIDE_GAP);
+            if needed.iter().any(|d| !matched(&cut, d)) {
+                continue;
+            }
+            out.push(at(
+                span,
+                "wide-gap",
+                format!("gap `~{lo}..{hi}` is wider than {WIDE_GAP} tokens, and no `expect` example needs it"),
+                "wide gaps reach across clauses and catch unrelated words: name the words in between, or add the `expect` example that needs the width",
+            ));
+        }
+    }
+    out
+}
+
+/// Pushes the path, source span and bounds of every gap in `p` wider than [`WIDE_GAP`],
+/// walking the source and compiled trees side by side as [`alternative_sites`] does.
+fn gap_sites(
+    p: &Spanned<Pattern>,
+    n: &Node,
+    path: &mut Vec<usize>,
+    out: &mut Vec<(Vec<usize>, SrcSpan, u32, u32)>,
+) {
+    let children: Vec<(&Spanned<Pattern>, &Node)> = match (&p.node, n) {
+        (Pattern::Gap(lo, hi), Node::Gap(..)) if *hi > WIDE_GAP => {
+            out.push((path.clone(), p.span, *lo, *hi));
+            return;
+        }
+        (Pattern::Seq(ps), Node::Seq(ns)) | (Pattern::Alt(ps), Node::Alt(ns))
+            if ps.len() == ns.len() =>
+        {
+            ps.iter().zip(ns).collect()
+        }
+        (Pattern::Optional(p), Node::Opt(n)) => vec![(&**p, &**n)],
+        _ => return,
+    };
+    for (i, (cp, cn)) in children.into_iter().enumerate() {
+        path.push(i);
+        gap_sites(cp, cn, path, out);
+        path.pop();
+    }
+}
+
+/// `n` with the node at `path` replaced by the gap `~lo..hi`.
+fn with_gap(n: &Node, path: &[usize], lo: u32, hi: u32) -> Node {
+    let Some((&i, rest)) = path.split_first() else {
+        return Node::Gap(lo, hi);
+    };
+    match n {
+        Node::Seq(ns) | Node::Alt(ns) => {
+            let mut ns = ns.clone();
+            if let Some(c) = ns.get_mut(i) {
+                *c = with_gap(c, rest, lo, hi);
+            }
+            if matches!(n, Node::Seq(_)) {
+                Node::Seq(ns)
+            } else {
+                Node::Alt(ns)
+            }
+        }
+        Node::Opt(inner) => Node::Opt(Box::new(with_gap(inner, rest, lo, hi))),
         _ => n.clone(),
     }
 }
@@ -314,6 +404,10 @@ mod tests {
             (
                 "rule a.b { label restraint match (truce | \"Truce\") ~0..9 restraint\n expect \"[[truce and restraint]]\" reject \"x\" }\n",
                 &[(4, "duplicate-alternative"), (4, "wide-gap")],
+            ),
+            (
+                "rule a.b { label restraint match truce ~0..9 restraint\n expect \"[[truce one two three four five six seven eight nine restraint]]\" reject \"x\" }\n",
+                &[],
             ),
             ("lexicon NOPE = x\n", &[(4, "unused-lexicon")]),
             (

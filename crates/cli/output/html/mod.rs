@@ -1,39 +1,48 @@
-//! `--format html`: one self-contained page for reading a run.
+//! `--format html`: one self-contained page for exploring a run.
 //!
-//! The page opens with the provenance and the counts, then the actors × labels matrix of
-//! [`Counts`] (click a count to show only those statements), then every article with its
-//! statements: the sentence with each stance's evidence highlighted in its label's colour, the
-//! speaker underlined when the mention lies in the sentence, and the actors and rule ids on
-//! hover. It needs no network: the CSS and the script (`html/report.css`, `html/report.js`) are
-//! inlined, and a Content-Security-Policy forbids loading anything. Every piece of article text
-//! and metadata goes through [`escape`], so an article that contains `<script>` shows it as
-//! text; only `http(s)` URLs become links.
+//! The page opens with the provenance and the counts, then the filters (a search box over
+//! statement text and speaker; article, actor, label, target, and a date range), a timeline of
+//! stances per day or week when articles have dates, the sortable actors × labels matrix of
+//! [`Counts`] (click a count to filter by it), and every article with its statements: the
+//! sentence with each stance's evidence highlighted in its label's colour, the speaker and the
+//! target underlined when their mentions lie in the sentence, and `USA → CHN` when the
+//! statement has targets. A button downloads the statements shown as CSV. The markup is
+//! written here and in [`page`]; the behaviour is `report.js`, the look `report.css`.
+//!
+//! It needs no network: CSS and script are inline, and the Content-Security-Policy of [`csp`]
+//! forbids loading anything and lets only the page's own script run, by its hash. Every string
+//! from the input or the run (ids, titles, dates, URLs, text, speakers, actor codes, labels,
+//! rule ids, error messages, file names) goes through [`escape`]; only `http(s)` URLs become
+//! links.
 //!
 //! The matrix comes first but depends on every article, so the article sections are held in
 //! memory until [`Sink::finish`]: memory grows with the output, which is fine for a report
 //! people read (10^4 statements is a few MB) and why `jsonl` remains the format for big runs.
-//! The script filters with one delegated click listener and one pass over the statements.
+//! The script filters in one pass over the statements, with one listener per control.
 
+pub mod csp;
+mod page;
+
+use super::csv::statement_id;
 use super::summary::Counts;
 use super::text::LineCounter;
 use super::{Meta, Sink};
 use demarche_core::{ArticleResult, Statement};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
-
-const CSS: &str = include_str!("html/report.css");
-const SCRIPT: &str = include_str!("html/report.js");
-/// Background colours of labels, by column of the matrix (pack order); repeats past the end.
-const PALETTE: [&str; 12] = [
-    "#ffe08a", "#b7e4c7", "#a9d6f5", "#ffc999", "#ffadad", "#d0bfff", "#9bf6ff", "#d8f5a2",
-    "#f1c0e8", "#e2d3b5", "#cfd8dc", "#fff3b0",
-];
 
 /// Writes the HTML report at the end of the run.
 pub struct HtmlSink<'m, W> {
     out: W,
     meta: &'m Meta<'m>,
     counts: Counts,
+    /// Statements per target actor code; `None` for statements with no target actor.
+    targets: BTreeMap<Option<String>, usize>,
+    /// Per article: its number, id and title, for the article filter.
+    articles: Vec<(usize, String, Option<String>)>,
+    /// True once any article has a date the timeline can place.
+    dated: bool,
     body: String,
 }
 
@@ -44,6 +53,9 @@ impl<'m, W: Write> HtmlSink<'m, W> {
             out,
             meta,
             counts: Counts::new(meta.labels()),
+            targets: BTreeMap::new(),
+            articles: Vec::new(),
+            dated: false,
             body: String::new(),
         }
     }
@@ -54,44 +66,45 @@ impl<'m, W: Write> HtmlSink<'m, W> {
         format!("l{}", i.unwrap_or(0))
     }
 
-    fn statement(&mut self, st: &Statement, lines: &mut LineCounter) {
-        let actors = if st.actors.is_empty() {
-            "-".to_string()
-        } else {
-            st.actors.join(" ")
+    /// One statement: data attributes for the filters, the `who` line, the sentence.
+    fn statement(
+        &mut self,
+        result: &ArticleResult,
+        n: usize,
+        st: &Statement,
+        lines: &mut LineCounter,
+    ) {
+        let codes = |list: &[String]| {
+            if list.is_empty() {
+                " - ".to_string()
+            } else {
+                format!(" {} ", list.join(" "))
+            }
         };
         let labels: Vec<&str> = st.labels();
         let rules = st.rule_ids().join(", ");
         let (line, col) = lines.position(st.span.start);
-        let speaker = st
-            .speaker
-            .as_ref()
-            .map_or("(no speaker)", |s| s.text.as_str());
-        let actor_list = if st.actors.is_empty() {
-            "none".to_string()
-        } else {
-            st.actors.join(", ")
-        };
+        let speaker = st.speaker.as_ref().map(|s| s.text.as_str());
+        let day = result.date.as_deref().and_then(day).unwrap_or_default();
         let _ = write!(
             self.body,
-            "<div class=\"st\" data-actors=\" {} \" data-labels=\" {} \">\
-             <div class=\"who\" title=\"actors: {}&#10;rules: {}\">\
+            "<div class=\"st\" data-article=\"{n}\" data-id=\"{}\" data-actors=\"{}\" \
+             data-targets=\"{}\" data-labels=\" {} \" data-rules=\"{}\" data-date=\"{}\" \
+             data-speaker=\"{}\"><div class=\"who\" title=\"actors: {}&#10;targets: {}&#10;rules: {}\">\
              <span class=\"at\">{line}:{col}</span> <b class=\"spk-name\">{}</b>",
-            escape(&actors),
+            escape(&statement_id(&result.id, st)),
+            escape(&codes(&st.actors)),
+            escape(&codes(&st.targets)),
             escape(&labels.join(" ")),
-            escape(&actor_list),
             escape(&rules),
-            escape(speaker),
+            escape(day),
+            escape(speaker.unwrap_or_default()),
+            escape(&or_none(&st.actors)),
+            escape(&or_none(&st.targets)),
+            escape(&rules),
+            escape(speaker.unwrap_or("(no speaker)")),
         );
-        for a in &st.actors {
-            let cameo = self.meta.actor_cameo(a).unwrap_or("no CAMEO code");
-            let _ = write!(
-                self.body,
-                " <span class=\"actor\" title=\"CAMEO {}\">{}</span>",
-                escape(cameo),
-                escape(a)
-            );
-        }
+        self.who_codes(st);
         for s in &st.stances {
             let _ = write!(
                 self.body,
@@ -107,7 +120,41 @@ impl<'m, W: Write> HtmlSink<'m, W> {
         self.body.push_str("</p></div>\n");
     }
 
-    /// The sentence as HTML: evidence in `<mark>`s, the speaker in a `<span class="spk">`.
+    /// The speaker's actor badges and, when the statement has a target, `→` and the target's
+    /// badges (or the target as written, when it has no actor code).
+    fn who_codes(&mut self, st: &Statement) {
+        for a in &st.actors {
+            self.actor_badge(a, "actor");
+        }
+        if st.targets.is_empty() && st.target.is_none() {
+            return;
+        }
+        self.body
+            .push_str(" <span class=\"arrow\" title=\"addressed to\">→</span>");
+        for t in &st.targets {
+            self.actor_badge(t, "actor target");
+        }
+        if let (true, Some(t)) = (st.targets.is_empty(), &st.target) {
+            let _ = write!(
+                self.body,
+                " <span class=\"tgt-name\">{}</span>",
+                escape(&t.text)
+            );
+        }
+    }
+
+    fn actor_badge(&mut self, code: &str, class: &str) {
+        let cameo = self.meta.actor_cameo(code).unwrap_or("no CAMEO code");
+        let _ = write!(
+            self.body,
+            " <span class=\"{class}\" title=\"CAMEO {}\">{}</span>",
+            escape(cameo),
+            escape(code)
+        );
+    }
+
+    /// The sentence as HTML: evidence in `<mark>`s, the speaker in a `<span class="spk">`, the
+    /// target in a `<span class="tgt">`.
     fn sentence(&self, st: &Statement) -> String {
         let base = st.span.start;
         let local = |start: usize, end: usize| -> Option<(usize, usize)> {
@@ -125,11 +172,15 @@ impl<'m, W: Write> HtmlSink<'m, W> {
             .speaker
             .as_ref()
             .and_then(|sp| local(sp.span.start, sp.span.end));
+        let target = st
+            .target
+            .as_ref()
+            .and_then(|t| local(t.span.start, t.span.end));
         let mut cuts = vec![0, st.text.len()];
         for &(a, b, _) in &marks {
             cuts.extend([a, b]);
         }
-        if let Some((a, b)) = speaker {
+        for (a, b) in speaker.into_iter().chain(target) {
             cuts.extend([a, b]);
         }
         cuts.sort_unstable();
@@ -144,6 +195,7 @@ impl<'m, W: Write> HtmlSink<'m, W> {
                 .map(|m| m.2)
                 .collect();
             let is_speaker = speaker.is_some_and(|(s, e)| s <= a && b <= e);
+            let is_target = target.is_some_and(|(s, e)| s <= a && b <= e);
             let mut inner = piece;
             if !on.is_empty() {
                 let first = &st.stances[on[0]];
@@ -164,123 +216,85 @@ impl<'m, W: Write> HtmlSink<'m, W> {
             if is_speaker {
                 inner = format!("<span class=\"spk\" title=\"speaker\">{inner}</span>");
             }
+            if is_target {
+                inner = format!("<span class=\"tgt\" title=\"target\">{inner}</span>");
+            }
             html.push_str(&inner);
         }
         html
     }
-
-    fn matrix(&self) -> String {
-        let c = &self.counts;
-        // Labels no statement has are left out: a column of zeros only takes room.
-        let shown: Vec<usize> = (0..c.labels().len())
-            .filter(|&i| c.label_total(i) > 0)
-            .collect();
-        let mut h = String::from(
-            "<div class=\"scroll\"><table id=\"matrix\"><thead><tr><th scope=\"col\">actor</th>",
-        );
-        for &i in &shown {
-            let l = &c.labels()[i];
-            let info = self.meta.label(l);
-            let codes = info.map_or(String::new(), |info| {
-                format!(
-                    "CAMEO {} · PLOVER {}",
-                    info.cameo.as_deref().unwrap_or("-"),
-                    info.plover.as_deref().unwrap_or("-")
-                )
-            });
-            let _ = write!(
-                h,
-                "<th scope=\"col\" title=\"{}\"><span class=\"swatch l{i}\"></span>{}</th>",
-                escape(&codes),
-                escape(l)
-            );
-        }
-        h.push_str("<th scope=\"col\">statements</th></tr></thead><tbody>\n");
-        for row in c.rows() {
-            let code = row.actor.clone().unwrap_or_else(|| "-".into());
-            let name = row.actor.as_deref().unwrap_or("(no actor)");
-            let cameo = row.actor.as_deref().and_then(|a| self.meta.actor_cameo(a));
-            let _ = write!(
-                h,
-                "<tr><th scope=\"row\" title=\"CAMEO {}\">{}</th>",
-                escape(cameo.unwrap_or("-")),
-                escape(name)
-            );
-            for &i in &shown {
-                h.push_str(&cell(&code, &c.labels()[i], row.cells[i]));
-            }
-            h.push_str(&cell(&code, "", row.statements));
-            h.push_str("</tr>\n");
-        }
-        h.push_str("</tbody><tfoot><tr><th scope=\"row\">all</th>");
-        for &i in &shown {
-            h.push_str(&cell("", &c.labels()[i], c.label_total(i)));
-        }
-        h.push_str(&cell("", "", c.statements));
-        h.push_str("</tr></tfoot></table></div>\n");
-        h
-    }
-
-    fn page_head(&self) -> String {
-        let p = &self.meta.provenance;
-        let c = &self.counts;
-        let mut colours = String::new();
-        for i in 0..c.labels().len().max(1) {
-            let colour = PALETTE[i % PALETTE.len()];
-            let _ = write!(
-                colours,
-                ".l{i}{{background:{colour}}}.u{i}{{box-shadow:inset 0 -3px 0 {colour}}}"
-            );
-        }
-        format!(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-             style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <meta name=\"generator\" content=\"demarche {v}\">\n\
-             <title>demarche report</title>\n<style>\n{CSS}{colours}\n</style>\n</head>\n<body>\n\
-             <header><h1>demarche report</h1>\n\
-             <p class=\"counts\">articles <span id=\"n-articles\">{a}</span> · \
-             statements <span id=\"n-statements\">{s}</span> · \
-             stances <span id=\"n-stances\">{st}</span> · \
-             errors <span id=\"n-errors\">{e}</span></p>\n\
-             <p class=\"prov\">demarche <span id=\"version\">{v}</span> · rule pack \
-             <code id=\"rules-hash\" title=\"demarche rules --hash\">{r}</code></p>\n</header>\n\
-             <section id=\"summary\"><h2>Actors × labels</h2>\n\
-             <p class=\"hint\">Statements per actor and label. Click a count to show only those \
-             statements; click it again to show all. A statement with several actors counts in \
-             each of their rows; labels that no statement has are left out.</p>\n",
-            v = escape(&p.version),
-            r = escape(&p.rules),
-            a = c.articles,
-            s = c.statements,
-            st = c.stances,
-            e = c.errors,
-        )
-    }
-}
-
-/// A matrix cell: a filter button, or a plain zero.
-fn cell(actor: &str, label: &str, n: usize) -> String {
-    if n == 0 {
-        return "<td class=\"zero\">0</td>".to_string();
-    }
-    format!(
-        "<td><button type=\"button\" data-actor=\"{}\" data-label=\"{}\">{n}</button></td>",
-        escape(actor),
-        escape(label)
-    )
 }
 
 impl<W: Write> Sink for HtmlSink<'_, W> {
     fn article(&mut self, text: Option<&str>, result: &ArticleResult) -> io::Result<()> {
         self.counts.add(result);
         let n = self.counts.articles;
+        self.articles
+            .push((n, result.id.clone(), result.title.clone()));
+        self.dated |= result.date.as_deref().and_then(day).is_some();
+        for st in &result.statements {
+            let keys: Vec<Option<String>> = if st.targets.is_empty() {
+                vec![None]
+            } else {
+                st.targets.iter().cloned().map(Some).collect()
+            };
+            for k in keys {
+                *self.targets.entry(k).or_insert(0) += 1;
+            }
+        }
         let _ = write!(
             self.body,
-            "<article class=\"art\" id=\"a{n}\"><h3>{}</h3>",
+            "<article class=\"art\" id=\"a{n}\" data-n=\"{n}\" data-id=\"{}\" data-title=\"{}\" \
+             data-date=\"{}\" data-url=\"{}\"><h3>{}</h3>",
+            escape(&result.id),
+            escape(result.title.as_deref().unwrap_or_default()),
+            escape(result.date.as_deref().unwrap_or_default()),
+            escape(result.url.as_deref().unwrap_or_default()),
             escape(&result.id)
         );
+        self.article_meta(result);
+        if let Some(err) = &result.error {
+            let _ = write!(
+                self.body,
+                "<p class=\"error\">error ({}): {}</p>",
+                escape(&err.kind),
+                escape(&err.message)
+            );
+        } else if result.statements.is_empty() {
+            self.body.push_str("<p class=\"none\">(no statements)</p>");
+        }
+        let mut lines = LineCounter::new(text.unwrap_or(""));
+        for st in &result.statements {
+            self.statement(result, n, st, &mut lines);
+        }
+        self.body.push_str("</article>\n");
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        let script = format!("\n{}", page::SCRIPT);
+        let head = self.page_head(&csp::policy(&script));
+        self.out.write_all(head.as_bytes())?;
+        let controls = self.controls();
+        self.out.write_all(controls.as_bytes())?;
+        // The timeline is short and the matrix can be long: the timeline goes first.
+        let timeline = self.timeline();
+        self.out.write_all(timeline.as_bytes())?;
+        let matrix = self.matrix();
+        self.out.write_all(matrix.as_bytes())?;
+        self.out.write_all(b"<main id=\"articles\">\n")?;
+        self.out.write_all(self.body.as_bytes())?;
+        write!(
+            self.out,
+            "</main>\n<script>{script}</script>\n</body>\n</html>\n"
+        )?;
+        self.out.flush()
+    }
+}
+
+impl<W> HtmlSink<'_, W> {
+    /// The title, date and source link of an article, when it has them.
+    fn article_meta(&mut self, result: &ArticleResult) {
         let mut meta = Vec::new();
         if let Some(t) = &result.title {
             meta.push(format!("<span class=\"title\">{}</span>", escape(t)));
@@ -295,43 +309,25 @@ impl<W: Write> Sink for HtmlSink<'_, W> {
             let _ = write!(self.body, "<p class=\"meta\">{}</p>", meta.join(" · "));
         }
         self.body.push('\n');
-        if let Some(err) = &result.error {
-            let _ = write!(
-                self.body,
-                "<p class=\"error\">error ({}): {}</p>",
-                escape(&err.kind),
-                escape(&err.message)
-            );
-        } else if result.statements.is_empty() {
-            self.body.push_str("<p class=\"none\">(no statements)</p>");
-        }
-        let mut lines = LineCounter::new(text.unwrap_or(""));
-        for st in &result.statements {
-            self.statement(st, &mut lines);
-        }
-        self.body.push_str("</article>\n");
-        Ok(())
     }
+}
 
-    fn finish(&mut self) -> io::Result<()> {
-        let head = self.page_head();
-        let matrix = self.matrix();
-        self.out.write_all(head.as_bytes())?;
-        self.out.write_all(matrix.as_bytes())?;
-        let total = self.counts.statements;
-        write!(
-            self.out,
-            "<p class=\"filter\"><span id=\"filter-status\" aria-live=\"polite\">Showing all \
-             {total} statements.</span> <button type=\"button\" id=\"show-all\" hidden>Show \
-             all</button></p>\n</section>\n<main id=\"articles\">\n"
-        )?;
-        self.out.write_all(self.body.as_bytes())?;
-        write!(
-            self.out,
-            "</main>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
-        )?;
-        self.out.flush()
+/// The codes joined by `, `, or `none`.
+fn or_none(codes: &[String]) -> String {
+    if codes.is_empty() {
+        "none".to_string()
+    } else {
+        codes.join(", ")
     }
+}
+
+/// The day of a date that starts `YYYY-MM-DD` (ISO 8601, news-please's `2024-05-01 12:00:00`),
+/// for the timeline and the date filter; `None` for other dates, which are shown but not placed.
+pub fn day(date: &str) -> Option<&str> {
+    let d = date.trim().get(..10)?;
+    let b = d.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    (digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)).then_some(d)
 }
 
 /// A link for an `http(s)` URL; any other URL (`javascript:`, ...) as plain text.
@@ -402,8 +398,11 @@ mod tests {
             }),
             actors: vec!["<UN>".into()],
             cameo_actors: Vec::new(),
-            target: None,
-            targets: Vec::new(),
+            target: Some(Speaker {
+                text: "<i>both</i>".into(),
+                span: idx.span(text.len() - 5, text.len() - 1),
+            }),
+            targets: vec!["<ARM>".into(), "AZE".into()],
             target_cameo_actors: Vec::new(),
             stances: vec![Stance {
                 label: "restraint\"><script>".into(),
@@ -424,10 +423,12 @@ mod tests {
         sink.finish().unwrap();
         let page = String::from_utf8(buf).unwrap();
         let body = &page[page.find("<main").unwrap()..page.find("</main>").unwrap()];
-        for tag in ["<script", "<b>", "<img", "</title>", "<UN>"] {
+        for tag in ["<script", "<b>", "<img", "</title>", "<UN>", "<ARM>"] {
             assert!(!body.contains(tag), "{tag} unescaped in {body}");
         }
         assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(body.contains("<span class=\"arrow\" title=\"addressed to\">→</span> <span class=\"actor target\" title=\"CAMEO no CAMEO code\">&lt;ARM&gt;</span>"), "{body}");
+        assert!(body.contains("data-targets=\" &lt;ARM&gt; AZE \""));
         assert!(body.contains("<span class=\"spk\" title=\"speaker\">Guterres</span>"));
         assert!(body.contains("<mark class=\"l0\" title=\"restraint&quot;&gt;&lt;script&gt;: r&lt;1&gt;\">&lt;b&gt;urged&lt;/b&gt; restraint</mark>"));
         assert_eq!(
