@@ -109,7 +109,11 @@ fn write_result(out: &mut impl Write, s: &SentenceTrace) -> io::Result<()> {
         }
         _ => writeln!(out, "  speaker: none")?,
     }
-    write_target(out, s.statement.as_ref())?;
+    write_target(
+        out,
+        s.statement.as_ref(),
+        s.attribution.target_frame.as_deref(),
+    )?;
     match &s.statement {
         Some(st) if !st.stances.is_empty() => {
             writeln!(out, "  stances:")?;
@@ -124,7 +128,11 @@ fn write_result(out: &mut impl Write, s: &SentenceTrace) -> io::Result<()> {
 
 /// The target line: the mention and its actor codes, or `—`. The reason the target was chosen
 /// goes on this line once the engine's explain data carries it (issue 12).
-fn write_target(out: &mut impl Write, st: Option<&demarche_core::Statement>) -> io::Result<()> {
+fn write_target(
+    out: &mut impl Write,
+    st: Option<&demarche_core::Statement>,
+    frame: Option<&str>,
+) -> io::Result<()> {
     let Some(target) = st.and_then(|st| st.target.as_ref().map(|t| (t, &st.targets))) else {
         return writeln!(out, "  target: —");
     };
@@ -134,7 +142,8 @@ fn write_target(out: &mut impl Write, st: Option<&demarche_core::Statement>) -> 
     } else {
         codes.join(", ")
     };
-    writeln!(out, "  target: {:?} -> {actors}", mention.text)
+    let why = frame.map_or(String::new(), |f| format!(", the TARGET of frame `{f}`"));
+    writeln!(out, "  target: {:?} -> {actors}{why}", mention.text)
 }
 
 /// The attribution trace: candidate mentions and the cue.
@@ -157,6 +166,14 @@ fn write_attribution(out: &mut impl Write, s: &SentenceTrace) -> io::Result<()> 
     match &a.cue {
         Some(cue) => writeln!(out, "  cue: {cue:?}")?,
         None => writeln!(out, "  cue: none")?,
+    }
+    for f in &a.frames {
+        let fills: Vec<String> = f
+            .fills
+            .iter()
+            .map(|(slot, text)| format!("{slot} {text:?}"))
+            .collect();
+        writeln!(out, "  frame {}: {}", f.id, fills.join(", "))?;
     }
     writeln!(out)
 }

@@ -102,6 +102,19 @@ pub struct AttributionTrace {
     pub speaker: Option<String>,
     /// Its actor codes.
     pub actors: Vec<String>,
+    /// The attribution frames matched in the sentence (`frame` blocks), with their fills.
+    pub frames: Vec<FrameTrace>,
+    /// The frame whose TARGET slot named the statement's target, if one did.
+    pub target_frame: Option<String>,
+}
+
+/// An attribution frame matched in a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameTrace {
+    /// The frame id (`target.urged-party`).
+    pub id: String,
+    /// Each slot (`SPEAKER`, `TARGET`, `OTHER`) with the text that fills it.
+    pub fills: Vec<(String, String)>,
 }
 
 /// A mention of a possible speaker.
@@ -298,14 +311,34 @@ impl RuleSet {
                 }
             })
             .collect();
+        let frames = step
+            .frames()
+            .into_iter()
+            .map(|(id, fills)| FrameTrace {
+                id,
+                fills: fills
+                    .into_iter()
+                    .map(|(slot, text)| (format!("{slot:?}").to_uppercase(), text))
+                    .collect(),
+            })
+            .collect();
+        let target_frame = if step.found.is_empty() {
+            None
+        } else {
+            attributor.target().map(|t| t.frame.clone())
+        };
         let Some(att) = &step.att else {
             return AttributionTrace {
                 mentions,
+                frames,
+                target_frame,
                 ..AttributionTrace::default()
             };
         };
         AttributionTrace {
             mentions,
+            frames,
+            target_frame,
             cue: att.cue.map(text),
             how: Some(att.how.describe().to_string()),
             speaker: Some(v.doc.text[att.span.0..att.span.1].to_string()),

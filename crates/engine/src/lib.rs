@@ -22,8 +22,8 @@ pub mod text;
 pub use demarche_core as core;
 pub use error::{Diagnostic, Error, RuleFileError, Severity};
 pub use explain::{
-    AttributionTrace, Explanation, MatchTrace, MentionTrace, Progress, RuleTrace, SentenceTrace,
-    TokenTrace,
+    AttributionTrace, Explanation, FrameTrace, MatchTrace, MentionTrace, Progress, RuleTrace,
+    SentenceTrace, TokenTrace,
 };
 
 use attribution::{AliasIndex, Attributor};
