@@ -62,6 +62,8 @@ pub(crate) struct CompiledRule {
     pub labels: Vec<usize>,
     pub patterns: Patterns,
     pub guards: Patterns,
+    /// `context` patterns: when there are any, one must match the sentence before.
+    pub context: Patterns,
     pub examples: Vec<Example>,
     pub path: String,
     /// Where the rule is defined: file index and item index in that file's AST.
@@ -436,6 +438,23 @@ fn compile_rule(
     }
     let patterns: Vec<Node> = def.matches.iter().map(|p| compile_top(cx, fi, p)).collect();
     let guards = def.guards.iter().map(|p| compile_top(cx, fi, p)).collect();
+    let context = def
+        .contexts
+        .iter()
+        .map(|p| compile_top(cx, fi, p))
+        .collect();
+    if kind == RuleKind::Guard {
+        for c in &def.contexts {
+            let e = cx.err(
+                fi,
+                c.span,
+                "a shared `guard` cannot have a `context`".to_string(),
+            );
+            *e = e
+                .clone()
+                .with_help("write the guard as an `unless` of the rules that need the context");
+        }
+    }
     let mut examples = Vec::new();
     let all = (def.expects.iter().map(|e| (e, true, false)))
         .chain(def.rejects.iter().map(|e| (e, false, false)))
@@ -485,6 +504,7 @@ fn compile_rule(
         labels,
         patterns: Patterns::new(patterns),
         guards: Patterns::new(guards),
+        context: Patterns::new(context),
         examples,
         path,
         origin,
