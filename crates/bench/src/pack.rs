@@ -30,8 +30,8 @@ enum Tok {
 
 /// The reserved words of the language (`keyword` in the engine's grammar).
 const KEYWORDS: &[&str] = &[
-    "label", "match", "unless", "expect", "reject", "todo", "rule", "guard", "lexicon", "lemma",
-    "actor", "cue", "kind", "cameo", "plover", "alias", "person", "role", "note",
+    "label", "match", "unless", "context", "expect", "reject", "todo", "rule", "guard", "lexicon",
+    "lemma", "actor", "cue", "kind", "cameo", "plover", "alias", "person", "role", "note",
 ];
 
 /// Whether `w` is a reserved word of the rule language.

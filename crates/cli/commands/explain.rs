@@ -280,9 +280,10 @@ fn write_rule(out: &mut impl Write, r: &RuleTrace) -> io::Result<()> {
     let shown: Vec<String> = r
         .matches
         .iter()
-        .map(|m| match &m.blocked_by {
-            Some(b) => format!("{:?} blocked by {b}", m.text),
-            None => format!("{:?}", m.text),
+        .map(|m| match (&m.blocked_by, &m.context) {
+            (Some(b), _) => format!("{:?} blocked by {b}", m.text),
+            (None, Some(c)) => format!("{:?} (context: {c:?} in the sentence before)", m.text),
+            (None, None) => format!("{:?}", m.text),
         })
         .collect();
     writeln!(out, "matched {}", shown.join("; "))

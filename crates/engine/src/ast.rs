@@ -60,6 +60,8 @@ pub struct RuleDef {
     pub matches: Vec<Spanned<Pattern>>,
     /// `unless` patterns.
     pub guards: Vec<Spanned<Pattern>>,
+    /// `context` patterns: one of them must match the sentence before.
+    pub contexts: Vec<Spanned<Pattern>>,
     /// `expect` examples (raw, with `[[ ]]`).
     pub expects: Vec<ExampleDef>,
     /// `reject` examples.

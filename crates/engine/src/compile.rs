@@ -65,6 +65,8 @@ pub(crate) struct CompiledRule {
     pub labels: Vec<usize>,
     pub patterns: Patterns,
     pub guards: Patterns,
+    /// `context` patterns: when there are any, one must match the sentence before.
+    pub context: Patterns,
     pub examples: Vec<Example>,
     pub path: String,
     /// Where the rule is defined: file index and item index in that file's AST.
@@ -466,6 +468,23 @@ fn compile_rule(
     }
     let patterns: Vec<Node> = def.matches.iter().map(|p| compile_top(cx, fi, p)).collect();
     let guards = def.guards.iter().map(|p| compile_top(cx, fi, p)).collect();
+    let context = def
+        .contexts
+        .iter()
+        .map(|p| compile_top(cx, fi, p))
+        .collect();
+    if kind == RuleKind::Guard {
+        for c in &def.contexts {
+            let e = cx.err(
+                fi,
+                c.span,
+                "a shared `guard` cannot have a `context`".to_string(),
+            );
+            *e = e
+                .clone()
+                .with_help("write the guard as an `unless` of the rules that need the context");
+        }
+    }
     let examples = compile_examples(cx, fi, def);
     let path = cx.files[fi].path.clone();
     cx.out.rules.push(CompiledRule {
@@ -474,6 +493,7 @@ fn compile_rule(
         labels,
         patterns: Patterns::new(patterns),
         guards: Patterns::new(guards),
+        context: Patterns::new(context),
         examples,
         path,
         origin,
@@ -572,6 +592,9 @@ fn compile_frame(
             def.id.span,
             format!("`{}` has no `match` pattern", def.id.node),
         );
+    }
+    for c in &def.contexts {
+        cx.err(fi, c.span, "a frame cannot have a `context`");
     }
     let examples = compile_examples(cx, fi, def);
     let path = cx.files[fi].path.clone();

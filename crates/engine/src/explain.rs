@@ -72,8 +72,11 @@ pub struct RuleTrace {
 pub struct MatchTrace {
     /// The matched text.
     pub text: String,
-    /// `unless PATTERN` or the id of a shared guard that overlaps it; `None` when it stands.
+    /// `unless PATTERN` or the id of a shared guard that overlaps it, or `context PATTERN`
+    /// when the sentence before has no match of it; `None` when it stands.
     pub blocked_by: Option<String>,
+    /// For a rule with `context`: the text its `context` matched in the sentence before.
+    pub context: Option<String>,
 }
 
 /// How far a pattern with no match got.
@@ -188,6 +191,10 @@ impl RuleSet {
             RuleKind::Guard => find_overlapping(&rule.patterns, v),
             RuleKind::Stance => find_all(&rule.patterns, v),
         };
+        let context = self
+            .context_match(ri, v)
+            .flatten()
+            .map(|(s, e)| v.doc.text[s..e].to_string());
         let matches = found
             .iter()
             .map(|&m| MatchTrace {
@@ -195,6 +202,7 @@ impl RuleSet {
                 blocked_by: (rule.kind == RuleKind::Stance)
                     .then(|| self.blocker_name(ri, v, m))
                     .flatten(),
+                context: context.clone(),
             })
             .collect();
         let progress = if found.is_empty() {
@@ -261,6 +269,21 @@ impl RuleSet {
                 _ => "unless".to_string(),
             },
             Blocker::Guard(gi) => format!("guard {}", self.c.rules[gi].id),
+            Blocker::Context => {
+                let source = &self.files[rule.origin.0].source;
+                let shown: Vec<String> = self.rule_def(ri).map_or(Vec::new(), |d| {
+                    (d.contexts.iter())
+                        .map(|c| {
+                            let words = source[c.span.0..c.span.1].split_whitespace();
+                            words.collect::<Vec<_>>().join(" ")
+                        })
+                        .collect()
+                });
+                format!(
+                    "context {} (no match in the sentence before)",
+                    shown.join(" | ")
+                )
+            }
         })
     }
 
@@ -272,6 +295,9 @@ impl RuleSet {
             if gs.iter().any(|x| overlaps(m, *x)) {
                 return Some(Blocker::Unless(k));
             }
+        }
+        if self.context_match(ri, v) == Some(None) {
+            return Some(Blocker::Context);
         }
         rule.labels
             .iter()
@@ -357,6 +383,8 @@ enum Blocker {
     Unless(usize),
     /// A shared guard, by rule index.
     Guard(usize),
+    /// The rule's `context`: the sentence before has no match of it.
+    Context,
 }
 
 #[cfg(test)]
@@ -432,6 +460,74 @@ guard restraint.not-calling {
             Some("guard restraint.not-calling")
         );
         assert!(ex.sentences[1].statement.is_none());
+    }
+
+    /// A rule with `context` shows what its context matched in the sentence before, or that
+    /// the missing context blocked it.
+    #[test]
+    fn explains_the_context_of_the_sentence_before() {
+        let pack = r#"
+label negotiation
+rule negotiation.return-to-it {
+  label negotiation
+  match return to it
+  context talks | dialogue
+  expect "The talks stalled. We must [[return to it]]." reject "We must return to it."
+}
+"#;
+        let rules = RuleSet::from_sources(&[("t.rules", pack)]).expect("compiles");
+        // (text, per sentence: the match of the rule, its context, what blocked it)
+        type Seen = Option<(String, Option<String>, Option<String>)>;
+        let cases: &[(&str, &[Seen])] = &[
+            (
+                "The dialogue stalled. We must return to it.",
+                &[
+                    None,
+                    Some(("return to it".into(), Some("dialogue".into()), None)),
+                ],
+            ),
+            (
+                "The road was cut. We must return to it.",
+                &[
+                    None,
+                    Some((
+                        "return to it".into(),
+                        None,
+                        Some("context talks | dialogue (no match in the sentence before)".into()),
+                    )),
+                ],
+            ),
+            (
+                "We must return to it.",
+                &[Some((
+                    "return to it".into(),
+                    None,
+                    Some("context talks | dialogue (no match in the sentence before)".into()),
+                ))],
+            ),
+        ];
+        for (text, want) in cases {
+            let ex = rules.explain(text);
+            let got: Vec<Seen> = ex
+                .sentences
+                .iter()
+                .map(|s| {
+                    let r = s
+                        .rules
+                        .iter()
+                        .find(|r| r.id == "negotiation.return-to-it")?;
+                    let m = r.matches.first()?;
+                    Some((m.text.clone(), m.context.clone(), m.blocked_by.clone()))
+                })
+                .collect();
+            assert_eq!(got, *want, "{text}");
+            let found = ex.sentences.iter().any(|s| s.statement.is_some());
+            assert_eq!(
+                found,
+                want.iter().flatten().any(|w| w.2.is_none()),
+                "{text}"
+            );
+        }
     }
 
     /// A headline ending in ": Speaker" names the colon as its cue, with or without a final

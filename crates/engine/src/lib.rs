@@ -439,6 +439,9 @@ impl RuleSet {
             find_overlapping(&rule.guards, v)
         };
         matches.retain(|m| !own.iter().any(|g| overlaps(*m, *g)));
+        if !matches.is_empty() && self.context_match(ri, v) == Some(None) {
+            matches.clear();
+        }
         for &label in &rule.labels {
             if matches.is_empty() {
                 break;
@@ -447,6 +450,29 @@ impl RuleSet {
             matches.retain(|m| !blocks.iter().any(|g| overlaps(*m, *g)));
         }
         matches
+    }
+
+    /// The `context` of rule `ri` in sentence `v`: `None` when the rule has none; otherwise
+    /// the byte range of the first match of one of its `context` patterns in the sentence
+    /// before, when that sentence is in the same or the previous paragraph
+    /// (`Some(None)`: no such sentence or no match, so the rule does not match).
+    fn context_match(&self, ri: usize, v: &View) -> Option<Option<(usize, usize)>> {
+        let context = &self.c.rules[ri].context;
+        if context.is_empty() {
+            return None;
+        }
+        let sentences = &v.doc.sentences;
+        let here = sentences[v.sentence].paragraph;
+        let Some(before) = v.sentence.checked_sub(1) else {
+            return Some(None);
+        };
+        if sentences[before].paragraph + 1 < here {
+            return Some(None);
+        }
+        let prev = View::new(v.doc, before, &self.c.vocab);
+        let live = context.live(&prev);
+        let found = context.find_overlapping(&prev, live);
+        Some(found.first().map(|&(s, e)| prev.bytes(s, e)))
     }
 
     /// Byte spans of the matches of rule or guard `ri` in a text, guards applied to rules.
@@ -779,6 +805,7 @@ fn rank_needs(c: &mut Compiled) {
     for r in &mut c.rules {
         r.patterns.rank(&cost);
         r.guards.rank(&cost);
+        r.context.rank(&cost);
     }
     let cues = &mut c.cues;
     for p in [
@@ -909,6 +936,122 @@ guard ceasefire.did-not-mention {
                 .collect();
             assert_eq!(got, *want, "{text}");
         }
+    }
+
+    const CONTEXT_PACK: &str = r#"
+label negotiation
+label ceasefire
+lexicon TALKS = talks | dialogue | negotiations
+rule negotiation.return-to-it {
+  label negotiation
+  match (return | "come back") to it
+  context @TALKS
+  context "peace process"
+  unless "not" ~0..2 (return | "come back")
+  expect "The dialogue was the only path. We must [[return to it]]."
+  reject "The road was closed. We must return to it."
+}
+rule ceasefire.respect-it {
+  label ceasefire
+  match respect it
+  context truce | ceasefire
+  expect "The truce is fragile. Both sides must [[respect it]]."
+  reject "We must respect it."
+}
+"#;
+
+    /// `context PATTERN`: a rule matches only when the sentence before, in the same or the
+    /// previous paragraph, has a match of one of its `context` patterns.
+    #[test]
+    fn context_looks_at_the_sentence_before() {
+        // (text, evidence of each stance found)
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "The talks stalled in May. We must return to it.",
+                &["return to it"],
+            ),
+            ("We must return to it.", &[]),
+            ("The road was closed. We must return to it.", &[]),
+            // the previous paragraph counts
+            (
+                "The talks stalled in May.\n\nWe must return to it.",
+                &["return to it"],
+            ),
+            // only the sentence just before, not one further back
+            (
+                "The talks stalled in May. It rained. We must return to it.",
+                &[],
+            ),
+            (
+                "The talks stalled in May.\n\nIt rained.\n\nWe must return to it.",
+                &[],
+            ),
+            // not the sentence itself
+            ("We left the talks and must return to it.", &[]),
+            // a second `context` line is an alternative
+            (
+                "The peace process stalled. We must come back to it.",
+                &["come back to it"],
+            ),
+            // `unless` still blocks
+            ("The talks stalled. We will not return to it.", &[]),
+            // each rule has its own context
+            (
+                "The truce and the talks stalled. Both must respect it and return to it.",
+                &["return to it", "respect it"],
+            ),
+            ("The talks stalled. Both must respect it.", &[]),
+            // the match in the sentence before may be anywhere in it
+            (
+                "\"We will not give up on dialogue,\" she said. \"We must return to it.\"",
+                &["return to it"],
+            ),
+        ];
+        let rules = RuleSet::from_sources(&[("t.rules", CONTEXT_PACK)]).expect("compiles");
+        for (text, want) in cases {
+            let got: Vec<String> = rules
+                .extract_str(text)
+                .iter()
+                .flat_map(|s| s.stances.iter().map(|x| x.text.clone()))
+                .collect();
+            assert_eq!(got, *want, "{text}");
+        }
+        let outcomes = rules.run_examples();
+        assert_eq!(outcomes.len(), 4);
+        assert!(
+            outcomes.iter().all(|o| o.failure.is_none()),
+            "{outcomes:#?}"
+        );
+    }
+
+    #[test]
+    fn a_context_example_without_its_sentence_before_fails() {
+        let src = CONTEXT_PACK.replace("The dialogue was the only path. We", "We");
+        let rules = RuleSet::from_sources(&[("t.rules", src.as_str())]).expect("compiles");
+        let failures: Vec<String> = rules
+            .run_examples()
+            .into_iter()
+            .filter_map(|o| o.failure)
+            .collect();
+        assert_eq!(
+            failures,
+            ["expected a match, found none: [[return to it]] is blocked by context @TALKS | \"peace process\" (no match in the sentence before)"]
+        );
+    }
+
+    #[test]
+    fn a_shared_guard_cannot_have_a_context() {
+        let src = format!(
+            "{CONTEXT_PACK}guard negotiation.g {{ label negotiation match x context y expect \"[[x]]\" }}"
+        );
+        let Err(Error::Rules(errs)) = RuleSet::from_sources(&[("t.rules", src.as_str())]) else {
+            panic!("expected an error");
+        };
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].message.contains("cannot have a `context`"),
+            "{errs:?}"
+        );
     }
 
     #[test]

@@ -117,11 +117,12 @@ fn rule_name(r: &Rule) -> &'static str {
         | Rule::label_stmt
         | Rule::match_stmt
         | Rule::unless_stmt
+        | Rule::context_stmt
         | Rule::expect_stmt
         | Rule::reject_stmt
         | Rule::todo_stmt
         | Rule::note_stmt => {
-            "`label`, `match`, `unless`, `expect`, `reject`, `todo`, `note` or `}`"
+            "`label`, `match`, `unless`, `context`, `expect`, `reject`, `todo`, `note` or `}`"
         }
         Rule::by_clause | Rule::speaker_code => "`by` and actor codes (`by UN, RUS` or `by none`)",
         Rule::to_clause => "`to` and actor codes (`to ARM, AZE` or `to none`)",
@@ -257,6 +258,7 @@ fn rule_def(pair: Pair<Rule>) -> RuleDef {
         labels: Vec::new(),
         matches: Vec::new(),
         guards: Vec::new(),
+        contexts: Vec::new(),
         expects: Vec::new(),
         rejects: Vec::new(),
         todos: Vec::new(),
@@ -268,6 +270,7 @@ fn rule_def(pair: Pair<Rule>) -> RuleDef {
             Rule::label_stmt => def.labels.extend(inner.map(|p| text(&p))),
             Rule::match_stmt => def.matches.extend(inner.next().map(pattern)),
             Rule::unless_stmt => def.guards.extend(inner.next().map(pattern)),
+            Rule::context_stmt => def.contexts.extend(inner.next().map(pattern)),
             Rule::expect_stmt => def.expects.extend(example(inner)),
             Rule::reject_stmt => def.rejects.extend(example(inner)),
             Rule::todo_stmt => def.todos.extend(example(inner)),

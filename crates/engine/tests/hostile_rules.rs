@@ -63,6 +63,7 @@ const PIECES: &[&str] = &[
     "cue",
     "match",
     "unless",
+    "context",
     "expect",
     "reject",
     "note",
