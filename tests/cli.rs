@@ -236,7 +236,13 @@ fn check_embedded_pack_is_quiet_by_default_and_counts_opt_in_lints() {
     assert_eq!(output.code, Some(0), "stdout: {}", output.stdout);
     let shown = output.stdout.matches("\nwarning[").count()
         + usize::from(output.stdout.starts_with("warning["));
-    assert!(shown <= 10, "{shown} warnings shown:\n{}", output.stdout);
+    assert_eq!(
+        shown, 0,
+        "the shipped pack is clean under its default lints:\n{}",
+        output.stdout
+    );
+    let denied = run(demarche().args(["check", "--deny", "warnings"]), "");
+    assert_eq!(denied.code, Some(0), "stdout: {}", denied.stdout);
     let opt_in = output
         .stdout
         .lines()

@@ -7,8 +7,8 @@
 //! - `shadowed-rule`: a stance rule all of whose `expect` matches another rule of the same
 //!   label also matches, so it never adds a stance there;
 //! - `wide-gap`: a gap wider than 8 tokens that no `expect` example needs: every example the
-//!   rule matches, it still matches with the gap cut to 8. A wide gap that an example needs is
-//!   a documented choice, not an accident, so it is not reported.
+//!   rule matches, it still matches with the gap cut to 8, with the same evidence. A wide gap
+//!   that an example needs is a documented choice, not an accident, so it is not reported.
 //!
 //! The lints found while compiling (`duplicate-id`, `alias-conflict`, `duplicate-alternative`,
 //! `unused-lexicon`) live in [`crate::compile`].
@@ -175,7 +175,8 @@ fn restrict(n: &Node, path: &[usize], pick: usize) -> Node {
 }
 
 /// Lint `wide-gap` for rule `ri`: each gap wider than [`WIDE_GAP`] that no `expect` example
-/// of the rule needs (the examples the rule matches, it matches as well with that gap cut).
+/// of the rule needs (the examples the rule matches, it matches as well with that gap cut, with
+/// the same evidence).
 fn wide_gaps(
     rs: &RuleSet,
     ri: usize,
@@ -186,9 +187,16 @@ fn wide_gaps(
         return Vec::new();
     };
     let patterns = &rs.c.rules[ri].patterns;
-    let matched =
-        |ps: &[Node], d: &Document| sentences(rs, d).any(|v| !find_all(ps, &v).is_empty());
-    let needed: Vec<&Document> = docs.iter().filter(|d| matched(&patterns[..], d)).collect();
+    // What the patterns match in an example: an example needs a gap's width when cutting the
+    // gap changes it (no match, or other evidence than the example marks).
+    let matches = |ps: &[Node], d: &Document| -> Vec<Vec<(usize, usize)>> {
+        sentences(rs, d).map(|v| find_all(ps, &v)).collect()
+    };
+    let needed: Vec<(&Document, Vec<Vec<(usize, usize)>>)> = docs
+        .iter()
+        .map(|d| (d, matches(&patterns[..], d)))
+        .filter(|(_, m)| m.iter().any(|s| !s.is_empty()))
+        .collect();
     let mut out = Vec::new();
     for (pi, (pat, node)) in def.matches.iter().zip(patterns.iter()).enumerate() {
         let mut sites = Vec::new();
@@ -196,7 +204,7 @@ fn wide_gaps(
         for (path, span, lo, hi) in sites {
             let mut cut: Vec<Node> = patterns.iter().cloned().collect();
             cut[pi] = with_gap(node, &path, lo.min(WIDE_GAP), WIDE_GAP);
-            if needed.iter().any(|d| !matched(&cut, d)) {
+            if needed.iter().any(|(d, m)| matches(&cut, d) != *m) {
                 continue;
             }
             out.push(at(
@@ -407,6 +415,12 @@ mod tests {
             ),
             (
                 "rule a.b { label restraint match truce ~0..9 restraint\n expect \"[[truce one two three four five six seven eight nine restraint]]\" reject \"x\" }\n",
+                &[],
+            ),
+            // The example still matches with the gap cut ("truce ... restraint" from the second
+            // truce), but not with the evidence it marks: the width is needed.
+            (
+                "rule a.b { label restraint match truce ~0..9 restraint\n expect \"[[truce one two truce four five six seven eight nine restraint]]\" reject \"x\" }\n",
                 &[],
             ),
             ("lexicon NOPE = x\n", &[(4, "unused-lexicon")]),
