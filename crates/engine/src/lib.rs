@@ -16,6 +16,7 @@ mod hash;
 mod lint;
 mod matcher;
 mod parse;
+pub mod tabari;
 pub mod text;
 
 pub use demarche_core as core;
@@ -147,6 +148,7 @@ impl RuleSet {
             return Err(errors);
         }
         let mut c = compile::compile(&files)?;
+        compile::shed_actor_names(&mut files);
         rank_needs(&mut c);
         let index = AliasIndex::new(&c);
         let prefilter = Prefilter::new(
@@ -614,11 +616,7 @@ impl Step<'_> {
             text: self.v.doc.text[a.span.0..a.span.1].to_string(),
             span: self.chars.span(a.span.0, a.span.1),
         };
-        let actors = a
-            .actors
-            .iter()
-            .map(|&i| self.rules.c.actors[i].code.clone())
-            .collect();
+        let (actors, _) = self.rules.c.codes_of(&a.actors);
         (Some(speaker), actors)
     }
 
@@ -634,11 +632,7 @@ impl Step<'_> {
         Some(Candidate {
             sentence: v.doc.text[info.start..info.end].to_string(),
             cue: (s..e).map(|p| v.folded(p)).collect::<Vec<_>>().join(" "),
-            actors: att
-                .actors
-                .iter()
-                .map(|&a| self.rules.c.actors[a].code.clone())
-                .collect(),
+            actors: self.rules.c.codes_of(&att.actors).0,
         })
     }
 
