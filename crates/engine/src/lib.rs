@@ -305,11 +305,12 @@ impl RuleSet {
                 pending.clear();
             } else if !ends_quoted {
                 if step.att.as_ref().is_some_and(|a| !a.actors.is_empty()) {
-                    let (speaker, actors) = step.speaker();
+                    let (speaker, actors, cameo) = step.speaker();
                     for &i in &pending {
                         if out[i].actors != actors {
                             out[i].speaker = speaker.clone();
                             out[i].actors = actors.clone();
+                            out[i].cameo_actors = cameo.clone();
                         }
                     }
                 }
@@ -607,17 +608,17 @@ pub struct Candidate {
 }
 
 impl Step<'_> {
-    /// The speaker mention and its actor codes, if the sentence has a speaker.
-    fn speaker(&self) -> (Option<Speaker>, Vec<String>) {
+    /// The speaker mention, its actor codes and their CAMEO codes, if the sentence has one.
+    fn speaker(&self) -> (Option<Speaker>, Vec<String>, Vec<String>) {
         let Some(a) = &self.att else {
-            return (None, Vec::new());
+            return (None, Vec::new(), Vec::new());
         };
         let speaker = Speaker {
             text: self.v.doc.text[a.span.0..a.span.1].to_string(),
             span: self.chars.span(a.span.0, a.span.1),
         };
-        let (actors, _) = self.rules.c.codes_of(&a.actors);
-        (Some(speaker), actors)
+        let (actors, cameo) = self.rules.c.codes_of(&a.actors);
+        (Some(speaker), actors, cameo)
     }
 
     /// The sentence as a [`Candidate`], if its speaker came with a cue and an actor.
@@ -645,13 +646,13 @@ impl Step<'_> {
         let text = v.doc.text;
         let sentence = &v.doc.sentences[v.sentence];
         let stances = self.found.iter().map(|f| rs.stance(v, f, chars)).collect();
-        let (speaker, actors) = self.speaker();
+        let (speaker, actors, cameo_actors) = self.speaker();
         Some(Statement {
             span: chars.span(sentence.start, sentence.end),
             text: text[sentence.start..sentence.end].to_string(),
             speaker,
             actors,
-            cameo_actors: Vec::new(),
+            cameo_actors,
             target: None,
             targets: Vec::new(),
             target_cameo_actors: Vec::new(),
