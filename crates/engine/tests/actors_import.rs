@@ -38,11 +38,19 @@ fn pack() -> RuleSet {
     RuleSet::from_sources(&sources).expect("the pack with the import compiles")
 }
 
+/// (speaker, date, actors, CAMEO actors)
+type Row = (
+    &'static str,
+    Option<&'static str>,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
 #[test]
 fn an_imported_dictionary_resolves_speakers() {
     let rules = pack();
     // (speaker, date, actors, cameo actors)
-    let table: &[(&str, Option<&str>, &[&str], &[&str])] = &[
+    let table: &[Row] = &[
         ("Quuxbert Zorble", Some("2017-05-01"), &["AFG"], &["AFGGOV"]),
         ("Quuxbert Zorble", Some("2022-05-01"), &["UN"], &["IGOUNO"]),
         ("Zorble", None, &["UN"], &["IGOUNO"]),

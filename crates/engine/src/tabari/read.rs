@@ -298,10 +298,13 @@ mod tests {
         }
     }
 
+    /// (source, names of each entry, codes of each entry, errors)
+    type Row<'a> = (&'a str, &'a [&'a [&'a str]], &'a [Vec<Code>], &'a [&'a str]);
+
     #[test]
     fn a_table_of_lines() {
         // (source, names of each entry, codes of each entry, errors)
-        let table: &[(&str, &[&[&str]], &[Vec<Code>], &[&str])] = &[
+        let table: &[Row<'_>] = &[
             ("RUSSIA_ [RUS]\n+RUSSIAN_\n", &[&["RUSSIA_", "RUSSIAN_"]], &[vec![code("RUS", None, None)]], &[]),
             ("# a comment\nKOFI_ANNAN_ # note\n+K._ANNAN_\n\t[IGOUNO 970101-061231] [ELI]# x\n",
              &[&["KOFI_ANNAN_", "K._ANNAN_"]],
