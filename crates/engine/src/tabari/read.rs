@@ -108,18 +108,29 @@ pub fn read(path: &str, source: &str) -> (Vec<Entry>, Vec<RuleFileError>) {
         }
     }
     if let Some(entry) = cur {
-        if entry.codes.is_empty() {
-            let s = line_start(source, entry.line);
-            let e = source[s..].find('\n').map_or(source.len(), |k| s + k);
-            errors.push(
-                RuleFileError::at(path, source, s, e, "an entry with no code line")
-                    .with_help("give it a `[CODE]` line, or delete it"),
-            );
-        } else {
-            entries.push(entry);
-        }
+        finish(path, source, entry, &mut entries, &mut errors);
     }
     (entries, errors)
+}
+
+/// The last entry of a file: kept, or an error when it never got a code.
+fn finish(
+    path: &str,
+    source: &str,
+    entry: Entry,
+    entries: &mut Vec<Entry>,
+    errors: &mut Vec<RuleFileError>,
+) {
+    if !entry.codes.is_empty() {
+        entries.push(entry);
+        return;
+    }
+    let s = line_start(source, entry.line);
+    let e = source[s..].find('\n').map_or(source.len(), |k| s + k);
+    errors.push(
+        RuleFileError::at(path, source, s, e, "an entry with no code line")
+            .with_help("give it a `[CODE]` line, or delete it"),
+    );
 }
 
 /// The name part of a line, and where its code part (`[`) starts, if any.

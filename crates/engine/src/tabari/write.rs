@@ -357,8 +357,11 @@ struct Seen {
     headed: HashSet<String>,
 }
 
+/// A period: first and last day, either open.
+type Period = (Option<String>, Option<String>);
+
 /// One line to write: the actor, the CAMEO code, the period (`None` when undated).
-type Line = (Target, String, Option<(Option<String>, Option<String>)>);
+type Line = (Target, String, Option<Period>);
 
 /// The lines of an entry's codes: one per actor and CAMEO code, the dated periods of one pair
 /// merged into one (earliest start, latest end); an undated code only when no dated one has
@@ -443,27 +446,39 @@ fn entry_lines(
         if target.new.is_some() && seen.headed.insert(target.code.clone()) {
             block.header.clone_from(&target.new);
         }
-        let own = (target.new.as_ref()).map_or(target.code.as_str(), |(_, c, _)| c.as_str());
-        let cameo = if cameo == own || pack_own_cameo(pack, target, cameo) {
-            String::new()
-        } else {
-            format!(" cameo {}", quote(cameo))
-        };
-        let mut line = format!("  {} {list}{cameo}", if dated { "person" } else { "alias" });
-        if let Some((f, u)) = period {
-            if let Some(f) = f {
-                let _ = write!(line, " from {}", quote(f));
-            }
-            if let Some(u) = u {
-                let _ = write!(line, " until {}", quote(u));
-            }
-        }
+        let line = rule_line(pack, (target, cameo, period), &list, dated);
         if !block.lines.contains(&line) {
             block.lines.push(line);
         }
     }
     stats.names += kept.len();
     true
+}
+
+/// One `alias` (undated entry) or `person` line of names `list` for an actor, CAMEO code and
+/// period; the CAMEO code is left out when it is the actor's own.
+fn rule_line(
+    pack: &Pack,
+    (target, cameo, period): (&Target, &String, &Option<Period>),
+    list: &str,
+    dated: bool,
+) -> String {
+    let own = (target.new.as_ref()).map_or(target.code.as_str(), |(_, c, _)| c.as_str());
+    let cameo = if cameo == own || pack_own_cameo(pack, target, cameo) {
+        String::new()
+    } else {
+        format!(" cameo {}", quote(cameo))
+    };
+    let mut line = format!("  {} {list}{cameo}", if dated { "person" } else { "alias" });
+    if let Some((f, u)) = period {
+        if let Some(f) = f {
+            let _ = write!(line, " from {}", quote(f));
+        }
+        if let Some(u) = u {
+            let _ = write!(line, " until {}", quote(u));
+        }
+    }
+    line
 }
 
 /// True if the entry has a dated code and every dated code ended before year `since`.
