@@ -31,6 +31,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Describe a rule pack: its labels with their codes, and its provenance hash.
     Rules(RulesInfoArgs),
+    /// Work with actor dictionaries: import TABARI / PETRARCH `.actors` files.
+    #[command(subcommand)]
+    Actors(ActorsCommand),
     /// Print a shell completion script for demarche.
     Completions(CompletionsArgs),
     /// Print demarche's manual page (roff), generated from these definitions.
@@ -275,6 +278,47 @@ pub struct RulesInfoArgs {
     /// Print only the pack's provenance hash (16 hex digits), as recorded in outputs.
     #[arg(long)]
     pub hash: bool,
+}
+
+/// The subcommands of `demarche actors`.
+#[derive(Debug, Subcommand)]
+pub enum ActorsCommand {
+    /// Write actor rule files from TABARI / PETRARCH `.actors` dictionaries (docs/actors.md).
+    Import(ActorsImportArgs),
+}
+
+/// Arguments of `demarche actors import`.
+#[derive(Debug, Args)]
+pub struct ActorsImportArgs {
+    /// The dictionaries, in order (an earlier one keeps a name both give).
+    #[arg(value_name = "DICT", required = true)]
+    pub dicts: Vec<PathBuf>,
+
+    /// The pack the actors go into (its rule files outside `--out` are read; names it already
+    /// has are left out); the embedded pack when omitted.
+    #[arg(long, value_name = "DIR")]
+    pub pack: Option<PathBuf>,
+
+    /// Where to write one `.rules` file per dictionary.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// One-word names to leave out, one a line (`#` comments): ordinary words such as "chase".
+    #[arg(long, value_name = "FILE")]
+    pub stop_list: Option<PathBuf>,
+
+    /// A line for the header of every written file (where the dictionaries come from); may be
+    /// repeated.
+    #[arg(long, value_name = "TEXT")]
+    pub provenance: Vec<String>,
+
+    /// Write the files even when dictionaries have bad lines (those lines are left out).
+    #[arg(long)]
+    pub keep_going: bool,
+
+    /// Leave out people whose every dated code ended before this year.
+    #[arg(long, value_name = "YEAR")]
+    pub since: Option<u32>,
 }
 
 /// Arguments of `demarche completions`.

@@ -5,6 +5,7 @@
 //! into exit 2, or 0 for a closed stdout). Rule-file errors are rendered here, all of them, to
 //! stderr: the engine only returns them.
 
+pub mod actors;
 pub mod check;
 pub mod classify;
 pub mod eval;
@@ -28,6 +29,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Actors(crate::args::ActorsCommand::Import(args)) => actors::import(args),
         Command::Completions(args) => generate::completions(args.shell),
         Command::Man => generate::man(),
     }

@@ -92,6 +92,8 @@ pub struct PersonDef {
     pub from: Option<Spanned<String>>,
     /// Last day of that period (`until "..."`).
     pub until: Option<Spanned<String>>,
+    /// The CAMEO code these names give (`cameo "..."` on the line), if not the actor's own.
+    pub cameo: Option<String>,
 }
 
 /// An actor block.
@@ -107,6 +109,8 @@ pub struct ActorDef {
     pub cameo: Option<String>,
     /// Aliases.
     pub aliases: Vec<Spanned<String>>,
+    /// For each alias, the CAMEO code of its `alias` line (`cameo "..."`), if any.
+    pub alias_cameos: Vec<Option<String>>,
     /// People.
     pub people: Vec<PersonDef>,
 }

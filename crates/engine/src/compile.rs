@@ -4,12 +4,16 @@
 //! Every problem of every file is collected; compilation goes on after an error so that one run
 //! reports them all.
 
-use crate::ast::{ActorDef, Item, Pattern, RuleDef, RuleFile, Slot, Spanned};
+use crate::ast::{Item, Pattern, RuleDef, RuleFile, Slot, Spanned};
 use crate::error::RuleFileError;
 use crate::matcher::{Node, Patterns, Vocab};
 use crate::text::phrase_tokens;
 use crate::LabelInfo;
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
+
+mod actors;
+pub(crate) use actors::shed_actor_names;
 
 /// The widest gap a pattern may ask for; wider gaps make rules that match anything.
 pub(crate) const MAX_GAP: u32 = 12;
@@ -207,6 +211,10 @@ struct Ctx<'a> {
     /// Byte offsets of the newlines of each file, computed when first needed, so that the
     /// lines of many examples cost a binary search each rather than a scan of the file.
     newlines: Vec<Option<Vec<usize>>>,
+    /// Each actor code's index in `out.actors`, from [`actors::register_actors`].
+    actor_ix: HashMap<String, usize>,
+    /// The actor entry of each (actor, CAMEO code) pair that a `cameo` on a line asks for.
+    sub_actors: HashMap<(usize, String), usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -280,10 +288,13 @@ pub(crate) fn compile(files: &[RuleFile]) -> Result<Compiled, Vec<RuleFileError>
         dropped: 0,
         scratch: RuleFileError::at("", "", 0, 0, ""),
         newlines: vec![None; files.len()],
+        actor_ix: HashMap::new(),
+        sub_actors: HashMap::new(),
     };
     collect_definitions(&mut cx);
+    actors::register_actors(&mut cx);
     let mut seen_ids: HashMap<String, (usize, (usize, usize))> = HashMap::new();
-    let mut seen_aliases: HashMap<String, String> = HashMap::new();
+    let mut seen_aliases: FxHashMap<String, String> = FxHashMap::default();
     for (fi, file) in files.iter().enumerate() {
         for (ii, item) in file.items.iter().enumerate() {
             match item {
@@ -294,11 +305,21 @@ pub(crate) fn compile(files: &[RuleFile]) -> Result<Compiled, Vec<RuleFileError>
                     compile_rule(&mut cx, (fi, ii), def, RuleKind::Guard, &mut seen_ids)
                 }
                 Item::Frame(def) => compile_frame(&mut cx, fi, def, &mut seen_ids),
-                Item::Actor(def) => compile_actor(&mut cx, fi, def, &mut seen_aliases),
                 Item::Cue { kind, pattern } => {
                     compile_cue(&mut cx, fi, kind, pattern, &mut seen_aliases)
                 }
                 _ => {}
+            }
+        }
+    }
+    // Actors last: their words get the highest ids, after every word a pattern can need, so
+    // that a sentence's bit set of needed words stays the size of the patterns' vocabulary
+    // however many names the pack has (`Vocab::seal_patterns`).
+    cx.out.vocab.seal_patterns();
+    for (fi, file) in files.iter().enumerate() {
+        for item in &file.items {
+            if let Item::Actor(def) = item {
+                actors::compile_actor(&mut cx, fi, def, &mut seen_aliases);
             }
         }
     }
@@ -942,171 +963,12 @@ fn phrase_node(vocab: &mut Vocab, phrase: &str) -> Node {
     }
 }
 
-fn compile_actor(cx: &mut Ctx, fi: usize, def: &ActorDef, seen: &mut HashMap<String, String>) {
-    if cx.out.actors.iter().any(|a| a.code == def.code.node) {
-        cx.err(
-            fi,
-            def.code.span,
-            format!("actor code `{}` is defined twice", def.code.node),
-        );
-        return;
-    }
-    if let Some(k) = &def.kind {
-        if !["state", "body", "group"].contains(&k.node.as_str()) {
-            let e = cx.err(fi, k.span, format!("unknown actor kind `{}`", k.node));
-            *e = e.clone().with_help("kinds are: state, body, group");
-        }
-    }
-    let ix = cx.out.actors.len();
-    let body = def.kind.as_ref().is_some_and(|k| k.node == "body");
-    cx.out.actors.push(ActorInfo {
-        code: def.code.node.clone(),
-        cameo: def.cameo.clone(),
-        body,
-    });
-    for alias in &def.aliases {
-        add_alias(
-            cx,
-            fi,
-            alias,
-            MentionKind::Actor(ix),
-            &def.code.node,
-            seen,
-            false,
-        );
-    }
-    for person in &def.people {
-        if person.from.is_some() || person.until.is_some() {
-            add_dated_person(cx, fi, person, ix, &def.code.node, seen);
-            continue;
-        }
-        for name in &person.names {
-            add_alias(
-                cx,
-                fi,
-                name,
-                MentionKind::Actor(ix),
-                &def.code.node,
-                seen,
-                true,
-            );
-        }
-    }
-}
-
-/// A person with `from` / `until`: its names may also name other actors in other periods, so
-/// they are checked for repeats only within this actor.
-fn add_dated_person(
-    cx: &mut Ctx,
-    fi: usize,
-    person: &crate::ast::PersonDef,
-    ix: usize,
-    owner: &str,
-    seen: &mut HashMap<String, String>,
-) {
-    let mut date = |d: &Option<Spanned<String>>, last: bool| -> Option<String> {
-        let d = d.as_ref()?;
-        let done = complete_date(&d.node, last);
-        if done.is_none() {
-            let e = cx.err(fi, d.span, format!("invalid date `{}`", d.node));
-            *e = e
-                .clone()
-                .with_help("write a date as YYYY, YYYY-MM or YYYY-MM-DD");
-        }
-        done
-    };
-    let from = date(&person.from, false);
-    let until = date(&person.until, true);
-    if let (Some(f), Some(u), Some(span)) = (&from, &until, person.until.as_ref().map(|u| u.span)) {
-        if u < f {
-            cx.err(
-                fi,
-                span,
-                format!("`until \"{u}\"` is before `from \"{f}\"`"),
-            );
-        }
-    }
-    for name in &person.names {
-        let toks = phrase_tokens(&name.node);
-        if toks.is_empty() {
-            cx.err(fi, name.span, "empty alias");
-            continue;
-        }
-        // Keyed by owner, so only a repeat under the same actor is caught.
-        let key = format!("{} #dated {owner}", toks.join(" "));
-        if seen.insert(key, owner.to_string()).is_some() {
-            continue;
-        }
-        let tokens = toks.iter().map(|t| cx.out.vocab.intern(t)).collect();
-        cx.out.aliases.push(Alias {
-            tokens,
-            kind: MentionKind::Actor(ix),
-            exact: is_exact_case(&name.node).then(|| name.node.clone()),
-            person: true,
-            from: from.clone(),
-            until: until.clone(),
-        });
-    }
-}
-
-fn add_alias(
-    cx: &mut Ctx,
-    fi: usize,
-    alias: &Spanned<String>,
-    kind: MentionKind,
-    owner: &str,
-    seen: &mut HashMap<String, String>,
-    person: bool,
-) {
-    let toks = phrase_tokens(&alias.node);
-    if toks.is_empty() {
-        cx.err(fi, alias.span, "empty alias");
-        return;
-    }
-    let exact = is_exact_case(&alias.node).then(|| alias.node.clone());
-    let key = format!(
-        "{}{}",
-        toks.join(" "),
-        if exact.is_some() { " #exact" } else { "" }
-    );
-    if let Some(prev) = seen.get(&key) {
-        if prev != owner {
-            let w = cx.warn(
-                fi,
-                alias.span,
-                "alias-conflict",
-                format!("alias \"{}\" already names `{prev}`", alias.node),
-            );
-            *w = w.clone().with_help(
-                "an alias names one actor: the first one keeps it; drop one or make it more specific",
-            );
-        }
-        return;
-    }
-    seen.insert(key, owner.to_string());
-    let tokens = toks.iter().map(|t| cx.out.vocab.intern(t)).collect();
-    cx.out.aliases.push(Alias {
-        tokens,
-        kind,
-        exact,
-        person,
-        from: None,
-        until: None,
-    });
-}
-
-/// Short all-capital aliases ("US", "UN", "AU") only match that exact case.
-fn is_exact_case(alias: &str) -> bool {
-    let n = alias.chars().count();
-    (2..=4).contains(&n) && alias.chars().all(|c| c.is_ascii_uppercase())
-}
-
 fn compile_cue(
     cx: &mut Ctx,
     fi: usize,
     kind: &Spanned<String>,
     pattern: &Spanned<Pattern>,
-    seen: &mut HashMap<String, String>,
+    seen: &mut FxHashMap<String, String>,
 ) {
     let node = compile_top(cx, fi, pattern);
     let mention = match kind.node.as_str() {

@@ -368,11 +368,7 @@ impl RuleSet {
             cue: att.cue.map(text),
             how: Some(att.how.describe().to_string()),
             speaker: Some(v.doc.text[att.span.0..att.span.1].to_string()),
-            actors: att
-                .actors
-                .iter()
-                .map(|&a| self.c.actors[a].code.clone())
-                .collect(),
+            actors: self.c.codes_of(&att.actors).0,
         }
     }
 }

@@ -17,6 +17,7 @@ mod hash;
 mod lint;
 mod matcher;
 mod parse;
+pub mod tabari;
 pub mod text;
 
 pub use demarche_core as core;
@@ -148,6 +149,7 @@ impl RuleSet {
             return Err(errors);
         }
         let mut c = compile::compile(&files)?;
+        compile::shed_actor_names(&mut files);
         rank_needs(&mut c);
         let index = AliasIndex::new(&c);
         let prefilter = Prefilter::new(
@@ -304,11 +306,12 @@ impl RuleSet {
                 pending.clear();
             } else if !ends_quoted {
                 if step.att.as_ref().is_some_and(|a| !a.actors.is_empty()) {
-                    let (speaker, actors) = step.speaker();
+                    let (speaker, actors, cameo) = step.speaker();
                     for &i in &pending {
                         if out[i].actors != actors {
                             out[i].speaker = speaker.clone();
                             out[i].actors = actors.clone();
+                            out[i].cameo_actors = cameo.clone();
                         }
                     }
                 }
@@ -579,21 +582,17 @@ pub struct Candidate {
 }
 
 impl Step<'_> {
-    /// The speaker mention and its actor codes, if the sentence has a speaker.
-    fn speaker(&self) -> (Option<Speaker>, Vec<String>) {
+    /// The speaker mention, its actor codes and their CAMEO codes, if the sentence has one.
+    fn speaker(&self) -> (Option<Speaker>, Vec<String>, Vec<String>) {
         let Some(a) = &self.att else {
-            return (None, Vec::new());
+            return (None, Vec::new(), Vec::new());
         };
         let speaker = Speaker {
             text: self.v.doc.text[a.span.0..a.span.1].to_string(),
             span: self.chars.span(a.span.0, a.span.1),
         };
-        let actors = a
-            .actors
-            .iter()
-            .map(|&i| self.rules.c.actors[i].code.clone())
-            .collect();
-        (Some(speaker), actors)
+        let (actors, cameo) = self.rules.c.codes_of(&a.actors);
+        (Some(speaker), actors, cameo)
     }
 
     /// The frames matched in the sentence (if it has stances), with each slot's fill.
@@ -601,21 +600,17 @@ impl Step<'_> {
         self.attributor.frames_matched(self.v)
     }
 
-    /// The target mention and its actor codes, if the sentence has a target.
-    fn target(&self) -> (Option<Speaker>, Vec<String>) {
+    /// The target mention, its actor codes and their CAMEO codes, if the sentence has a target.
+    fn target(&self) -> (Option<Speaker>, Vec<String>, Vec<String>) {
         let Some(t) = self.attributor.target() else {
-            return (None, Vec::new());
+            return (None, Vec::new(), Vec::new());
         };
         let mention = Speaker {
             text: self.v.doc.text[t.span.0..t.span.1].to_string(),
             span: self.chars.span(t.span.0, t.span.1),
         };
-        let codes = t
-            .actors
-            .iter()
-            .map(|&i| self.rules.c.actors[i].code.clone())
-            .collect();
-        (Some(mention), codes)
+        let (codes, cameo) = self.rules.c.codes_of(&t.actors);
+        (Some(mention), codes, cameo)
     }
 
     /// The sentence as a [`Candidate`], if its speaker came with a cue and an actor.
@@ -630,11 +625,7 @@ impl Step<'_> {
         Some(Candidate {
             sentence: v.doc.text[info.start..info.end].to_string(),
             cue: (s..e).map(|p| v.folded(p)).collect::<Vec<_>>().join(" "),
-            actors: att
-                .actors
-                .iter()
-                .map(|&a| self.rules.c.actors[a].code.clone())
-                .collect(),
+            actors: self.rules.c.codes_of(&att.actors).0,
         })
     }
 
@@ -647,17 +638,17 @@ impl Step<'_> {
         let text = v.doc.text;
         let sentence = &v.doc.sentences[v.sentence];
         let stances = self.found.iter().map(|f| rs.stance(v, f, chars)).collect();
-        let (speaker, actors) = self.speaker();
-        let (target, targets) = self.target();
+        let (speaker, actors, cameo_actors) = self.speaker();
+        let (target, targets, target_cameo_actors) = self.target();
         Some(Statement {
             span: chars.span(sentence.start, sentence.end),
             text: text[sentence.start..sentence.end].to_string(),
             speaker,
             actors,
-            cameo_actors: Vec::new(),
+            cameo_actors,
             target,
             targets,
-            target_cameo_actors: Vec::new(),
+            target_cameo_actors,
             stances,
         })
     }

@@ -18,8 +18,14 @@ struct RulesParser;
 /// of thousands of `(` would overflow the stack; real patterns need a handful of levels.
 pub(crate) const MAX_NESTING: usize = 32;
 
-/// Parses one rule file.
+mod fast;
+
+/// Parses one rule file. A file of actor blocks written one statement a line (an imported
+/// dictionary) is read by a fast reader that gives the same AST.
 pub fn parse_file(path: &str, source: &str) -> Result<RuleFile, RuleFileError> {
+    if let Some(file) = fast::actors_only(path, source) {
+        return Ok(file);
+    }
     check_nesting(path, source)?;
     let mut pairs =
         RulesParser::parse(Rule::file, source).map_err(|e| syntax_error(path, source, e))?;
@@ -132,6 +138,7 @@ fn rule_name(r: &Rule) -> &'static str {
         | Rule::alias_stmt
         | Rule::person_stmt
         | Rule::person_dated_stmt => "`kind`, `cameo`, `alias`, `person`, `note` or `}`",
+        Rule::mention_cameo => "`cameo \"CODE\"`",
         Rule::person_from | Rule::person_until => "`from \"YYYY-MM-DD\"` or `until \"YYYY-MM-DD\"`",
         Rule::string => "a quoted string",
         Rule::name => "a lower-case name",
@@ -309,6 +316,7 @@ fn actor_def(pair: Pair<Rule>) -> ActorDef {
         kind: None,
         cameo: None,
         aliases: Vec::new(),
+        alias_cameos: Vec::new(),
         people: Vec::new(),
     };
     for stmt in it {
@@ -317,13 +325,27 @@ fn actor_def(pair: Pair<Rule>) -> ActorDef {
         match rule {
             Rule::kind_stmt => def.kind = inner.next().map(|p| text(&p)),
             Rule::cameo_stmt => def.cameo = inner.next().map(|p| string(p).node),
-            Rule::alias_stmt => def.aliases.extend(inner.map(string)),
+            Rule::alias_stmt => {
+                let mut cameo = None;
+                let start = def.aliases.len();
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::mention_cameo => {
+                            cameo = p.into_inner().next().map(|s| string(s).node)
+                        }
+                        _ => def.aliases.push(string(p)),
+                    }
+                }
+                let n = def.aliases.len() - start;
+                def.alias_cameos.extend(std::iter::repeat_n(cameo, n));
+            }
             Rule::person_stmt | Rule::person_dated_stmt => {
                 let mut person = PersonDef {
                     names: Vec::new(),
                     role: None,
                     from: None,
                     until: None,
+                    cameo: None,
                 };
                 for p in inner {
                     match p.as_rule() {
@@ -332,6 +354,9 @@ fn actor_def(pair: Pair<Rule>) -> ActorDef {
                         }
                         Rule::person_from => person.from = p.into_inner().next().map(string),
                         Rule::person_until => person.until = p.into_inner().next().map(string),
+                        Rule::mention_cameo => {
+                            person.cameo = p.into_inner().next().map(|s| string(s).node)
+                        }
                         _ => person.names.push(string(p)),
                     }
                 }
@@ -612,6 +637,28 @@ mod tests {
             let e = parse_file("t.rules", src).expect_err(src);
             assert_eq!((e.line, e.col), (*line, *col), "{src}: {}", e.render());
             assert!(e.message.starts_with("syntax error"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn the_fast_reader_gives_the_grammars_ast() {
+        let src = "# imported\nactor RUS \"Russia\" {\n  alias \"Kremlin\" | \"Moscow\"\n  alias \"FSB\" cameo \"RUSCOP\"\n  person \"A \\\"B\\\" C\" | \"C\" role \"r\" cameo \"RUSGOV\" from \"1991\" until \"1999-12\" # x\n}\n\nactor X_Y \"X\" {\n  kind group\n  cameo \"YEMREB\"\n  note \"n\"\n  person \"P\" until \"2001\"\n}\n";
+        let fast = fast::actors_only("a.rules", src).expect("the fast reader reads it");
+        check_nesting("a.rules", src).expect("no nesting");
+        let mut pairs = RulesParser::parse(Rule::file, src).expect("the grammar reads it");
+        let file = pairs.next().map(|p| p.into_inner()).into_iter().flatten();
+        let items: Vec<Item> = file
+            .filter(|p| p.as_rule() != Rule::EOI)
+            .map(item)
+            .collect();
+        assert_eq!(fast.items, items);
+        for bad in [
+            "actor A \"a\" { alias \"x\" }\n",
+            "actor A \"a\" {\n  alias \"x\" |\n}\n",
+            "rule a.b {\n}\n",
+            "actor A \"a\" {\n",
+        ] {
+            assert!(fast::actors_only("a.rules", bad).is_none(), "{bad}");
         }
     }
 }

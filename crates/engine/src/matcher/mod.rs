@@ -32,9 +32,28 @@ pub(crate) struct Vocab {
     /// that no token gets, but that a sentence "has" when one of its tokens starts with the
     /// stem (see [`View`]'s `present`).
     stems: Vec<Vec<(String, u32)>>,
+    /// Ids below this are words and stems of patterns; the words added after
+    /// [`Vocab::seal_patterns`] (actor names) are no pattern's, so a sentence's `present` set
+    /// leaves them out. 0 until sealed: every id counts.
+    pattern_len: usize,
 }
 
 impl Vocab {
+    /// Marks every id so far as a pattern's: words interned later (actor names) are never
+    /// needed by a pattern.
+    pub fn seal_patterns(&mut self) {
+        self.pattern_len = self.words.len();
+    }
+
+    /// The number of ids a pattern may need.
+    fn pattern_ids(&self) -> usize {
+        if self.pattern_len == 0 {
+            self.words.len()
+        } else {
+            self.pattern_len
+        }
+    }
+
     /// The id of `word`, added if new.
     pub fn intern(&mut self, word: &str) -> u32 {
         if let Some(&id) = self.ids.get(word) {
@@ -498,11 +517,12 @@ impl<'d> View<'d> {
         let range = doc.sentences[s].tokens.clone();
         let mut ids = Vec::with_capacity(range.len());
         let mut idx = Vec::with_capacity(range.len());
-        let mut present = vec![0u64; vocab.words.len().div_ceil(64)];
+        let limit = vocab.pattern_ids();
+        let mut present = vec![0u64; limit.div_ceil(64)];
         let mut distinct = Vec::with_capacity(range.len());
         let mut has = |id: u32| {
             let (word, bit) = ((id / 64) as usize, 1 << (id % 64));
-            if present[word] & bit == 0 {
+            if (id as usize) < limit && present[word] & bit == 0 {
                 present[word] |= bit;
                 distinct.push(id);
             }
