@@ -174,6 +174,9 @@ fn restrict(n: &Node, path: &[usize], pick: usize) -> Node {
     }
 }
 
+/// The matches of a pattern list in each sentence of an example.
+type ExampleMatches = Vec<Vec<(usize, usize)>>;
+
 /// Lint `wide-gap` for rule `ri`: each gap wider than [`WIDE_GAP`] that no `expect` example
 /// of the rule needs (the examples the rule matches, it matches as well with that gap cut, with
 /// the same evidence).
@@ -189,10 +192,10 @@ fn wide_gaps(
     let patterns = &rs.c.rules[ri].patterns;
     // What the patterns match in an example: an example needs a gap's width when cutting the
     // gap changes it (no match, or other evidence than the example marks).
-    let matches = |ps: &[Node], d: &Document| -> Vec<Vec<(usize, usize)>> {
+    let matches = |ps: &[Node], d: &Document| -> ExampleMatches {
         sentences(rs, d).map(|v| find_all(ps, &v)).collect()
     };
-    let needed: Vec<(&Document, Vec<Vec<(usize, usize)>>)> = docs
+    let needed: Vec<(&Document, ExampleMatches)> = docs
         .iter()
         .map(|d| (d, matches(&patterns[..], d)))
         .filter(|(_, m)| m.iter().any(|s| !s.is_empty()))
