@@ -6,7 +6,8 @@
 //! `actor` when it has no actor code); an article with no statement gives one `no-statements`
 //! row; an article that could not be read gives one `error` row (its message also goes to
 //! stderr). The `row_type` column says which; statement and stance columns are empty on the
-//! other two. Columns are in [`COLUMNS`] and documented in `docs/output-format.md`.
+//! other two. The columns and rows are built in [`rows`] (shared with the Python module);
+//! they are documented in `docs/output-format.md`.
 //!
 //! Quoting follows RFC 4180 for both delimiters: a field that holds the delimiter, a `"`, a
 //! CR or a LF is wrapped in `"` with inner `"` doubled; nothing else is quoted. CSV rows end
@@ -14,39 +15,15 @@
 //! and prefixes `'` to any cell that starts with `=`, `+`, `-`, `@`, tab or CR, so a
 //! spreadsheet shows it as text instead of running it as a formula (OWASP's "CSV injection").
 
+use super::rows::{self, Cell};
 use super::{Meta, Sink};
-use demarche_core::{ArticleResult, Span, Stance, Statement};
+use demarche_core::ArticleResult;
 use std::io::{self, Write};
 
-/// The header row.
-pub const COLUMNS: &[&str] = &[
-    "article_id",
-    "date",
-    "url",
-    "title",
-    "row_type",
-    "statement_start",
-    "statement_end",
-    "statement_char_start",
-    "statement_char_end",
-    "speaker",
-    "actor",
-    "actor_cameo",
-    "label",
-    "label_cameo",
-    "label_plover",
-    "rule",
-    "evidence_start",
-    "evidence_end",
-    "evidence_char_start",
-    "evidence_char_end",
-    "evidence",
-    "sentence",
-    "error_kind",
-    "error_message",
-    "demarche_version",
-    "rules_hash",
-];
+/// The header row: the names of [`rows::COLUMNS`].
+pub fn header() -> impl Iterator<Item = &'static str> {
+    rows::COLUMNS.iter().map(|c| c.name)
+}
 
 /// Writes delimited rows.
 pub struct CsvSink<'m, W> {
@@ -68,7 +45,7 @@ impl<'m, W: Write> CsvSink<'m, W> {
             delimiter,
             excel,
             started: false,
-            row: Vec::with_capacity(COLUMNS.len()),
+            row: Vec::with_capacity(rows::COLUMNS.len()),
             line: Vec::new(),
         }
     }
@@ -79,7 +56,7 @@ impl<'m, W: Write> CsvSink<'m, W> {
             if self.excel {
                 self.out.write_all("\u{feff}".as_bytes())?;
             }
-            self.row = COLUMNS.iter().map(|c| c.to_string()).collect();
+            self.row = header().map(str::to_string).collect();
             self.write_row()?;
         }
         Ok(())
@@ -103,110 +80,44 @@ impl<'m, W: Write> CsvSink<'m, W> {
         self.out.write_all(&self.line)
     }
 
-    /// Starts a row with the article columns.
-    fn article_cells(&mut self, result: &ArticleResult, row_type: &str) {
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        self.row.extend([
-            result.id.clone(),
-            opt(&result.date),
-            opt(&result.url),
-            opt(&result.title),
-            row_type.to_string(),
-        ]);
-    }
-
-    /// Ends a row with the error and provenance columns.
-    fn closing_cells(&mut self, result: &ArticleResult) {
-        let (kind, message) = match &result.error {
-            Some(e) => (e.kind.clone(), e.message.clone()),
-            None => (String::new(), String::new()),
-        };
-        let p = &self.meta.provenance;
-        self.row
-            .extend([kind, message, p.version.clone(), p.rules.clone()]);
-    }
-
-    fn stance_row(
-        &mut self,
-        result: &ArticleResult,
-        st: &Statement,
-        actor: Option<&str>,
-        stance: &Stance,
-    ) -> io::Result<()> {
-        self.article_cells(result, "stance");
-        push_span(&mut self.row, &st.span);
-        let label = self.meta.label(&stance.label);
-        let plover = label.and_then(|l| l.plover.clone()).unwrap_or_default();
-        let actor_cameo = actor
-            .and_then(|a| self.meta.actor_cameo(a))
-            .unwrap_or_default()
-            .to_string();
-        self.row.extend([
-            st.speaker
-                .as_ref()
-                .map(|s| s.text.clone())
-                .unwrap_or_default(),
-            actor.unwrap_or_default().to_string(),
-            actor_cameo,
-            stance.label.clone(),
-            stance.cameo.clone().unwrap_or_default(),
-            plover,
-            stance.rule.clone(),
-        ]);
-        push_span(&mut self.row, &stance.span);
-        self.row.extend([stance.text.clone(), st.text.clone()]);
-        self.closing_cells(result);
-        self.write_row()
-    }
-
-    /// A row with the article columns only (`no-statements` or `error`).
-    fn article_row(&mut self, result: &ArticleResult, row_type: &str) -> io::Result<()> {
-        self.article_cells(result, row_type);
-        // statement (4), speaker, actor, actor_cameo, label, label codes (2), rule, evidence
-        // offsets (4), evidence, sentence
-        self.row.extend(std::iter::repeat(String::new()).take(17));
-        self.closing_cells(result);
-        self.write_row()
+    /// Writes one row of cells.
+    fn write_cells(&mut self, cells: &[Cell<'_>]) -> io::Result<()> {
+        self.line.clear();
+        let mut number;
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                self.line.push(self.delimiter);
+            }
+            let value = match cell {
+                Cell::Text(s) => s,
+                Cell::Int(n) => {
+                    number = n.to_string();
+                    number.as_str()
+                }
+                Cell::Empty => "",
+            };
+            write_field(&mut self.line, value, self.delimiter, self.excel);
+        }
+        self.line.extend_from_slice(if self.delimiter == b',' {
+            b"\r\n"
+        } else {
+            b"\n"
+        });
+        self.out.write_all(&self.line)
     }
 }
 
 impl<W: Write> Sink for CsvSink<'_, W> {
     fn article(&mut self, _text: Option<&str>, result: &ArticleResult) -> io::Result<()> {
         self.start()?;
-        if result.error.is_some() {
-            return self.article_row(result, "error");
-        }
-        if result.statements.is_empty() {
-            return self.article_row(result, "no-statements");
-        }
-        for st in &result.statements {
-            let actors: Vec<Option<&str>> = if st.actors.is_empty() {
-                vec![None]
-            } else {
-                st.actors.iter().map(|a| Some(a.as_str())).collect()
-            };
-            for actor in actors {
-                for stance in &st.stances {
-                    self.stance_row(result, st, actor, stance)?;
-                }
-            }
-        }
-        Ok(())
+        let meta = self.meta;
+        rows::for_each_row(result, &meta.row_context(), |cells| self.write_cells(cells))
     }
 
     fn finish(&mut self) -> io::Result<()> {
         self.start()?;
         self.out.flush()
     }
-}
-
-fn push_span(row: &mut Vec<String>, span: &Span) {
-    row.extend([
-        span.start.to_string(),
-        span.end.to_string(),
-        span.char_start.to_string(),
-        span.char_end.to_string(),
-    ]);
 }
 
 /// Appends one field to `line`: RFC 4180 quoting for `delimiter`, and with `excel` a `'`
@@ -236,7 +147,7 @@ pub fn write_field(line: &mut Vec<u8>, value: &str, delimiter: u8, excel: bool) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use demarche_core::{Article, ArticleError, CharIndex, Speaker};
+    use demarche_core::{Article, ArticleError, CharIndex, Speaker, Stance, Statement};
 
     fn field(value: &str, delimiter: u8, excel: bool) -> String {
         let mut line = Vec::new();
@@ -332,7 +243,7 @@ mod tests {
         let out = render(&[ok, none, failed], b',', false);
         let rows: Vec<&str> = out.split("\r\n").collect();
         assert_eq!(rows.len(), 1 + 4 + 1 + 1 + 1, "{out}");
-        assert_eq!(rows[0], COLUMNS.join(","));
+        assert_eq!(rows[0], header().collect::<Vec<_>>().join(","));
         assert!(rows[1].starts_with("a,,,,stance,0,38,0,38,The US and Russia,USA,,restraint,012,,restraint.r,18,28,18,28,urged calm,"));
         assert!(rows[2].contains(",USA,,concern,"));
         assert!(rows[3].contains(",RUS,,restraint,"));
@@ -346,13 +257,16 @@ mod tests {
         );
         for row in &rows[1..5] {
             // the quoted sentence holds one comma
-            assert_eq!(row.split(',').count(), COLUMNS.len() + 1, "{row}");
+            assert_eq!(row.split(',').count(), rows::COLUMNS.len() + 1, "{row}");
         }
     }
 
     #[test]
     fn empty_run_has_a_header_and_excel_a_bom() {
-        assert_eq!(render(&[], b'\t', false), COLUMNS.join("\t") + "\n");
+        assert_eq!(
+            render(&[], b'\t', false),
+            header().collect::<Vec<_>>().join("\t") + "\n"
+        );
         assert!(render(&[], b',', true).starts_with("\u{feff}article_id,"));
     }
 }
