@@ -1,0 +1,31 @@
+"""The long table: the CSV's columns and dtypes."""
+
+import pytest
+
+import demarche
+
+pd = pytest.importorskip("pandas")
+
+
+def test_columns_and_dtypes(pack):
+    df = pack.dataframe(["The US and Russia urged calm and expressed concern.", "Nothing.", {}])
+    assert list(df.columns) == list(demarche.COLUMNS)
+    dtypes = demarche.dtypes()
+    for name in df.columns:
+        assert str(df[name].dtype) == str(pd.array([], dtype=dtypes[name]).dtype), name
+    assert str(df["statement_start"].dtype) == "Int64"
+    assert list(df["row_type"]) == ["stance"] * 4 + ["no-statements", "error"]
+    assert list(df["actor"][:4]) == ["USA", "USA", "RUS", "RUS"]
+    assert df["actor_cameo"][0] == "USA" or pd.isna(df["actor_cameo"][0])
+    assert df["label_plover"].notna().sum() >= 1
+    assert df["date"].isna().all()
+
+
+def test_an_empty_run_has_the_columns(pack):
+    df = demarche.to_pandas([])
+    assert list(df.columns) == list(demarche.COLUMNS) and len(df) == 0
+
+
+def test_to_pandas_takes_parsed_cli_lines(pack):
+    results = list(pack.classify_many(["The EU expressed concern."]))
+    assert demarche.to_pandas(results).equals(demarche.to_pandas(results, pack))
