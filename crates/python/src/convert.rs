@@ -29,6 +29,17 @@ pub fn result<'py>(
     value(py, &record)
 }
 
+/// The JSON Lines line of one result, without its line end: serde_json's compact form, which
+/// is what the CLI writes (its writer is tested byte for byte against serde_json).
+pub fn json(result: &ArticleResult, provenance: &Provenance) -> String {
+    let record = Record {
+        result,
+        demarche: provenance,
+    };
+    // Serialising plain data to a String cannot fail.
+    serde_json::to_string(&record).unwrap_or_default()
+}
+
 /// Any serialisable value as Python objects (dicts, lists, str, int, None).
 pub fn value<'py, T: Serialize>(py: Python<'py>, v: &T) -> PyResult<Bound<'py, PyAny>> {
     pythonize::pythonize(py, v).map_err(|e| PyValueError::new_err(e.to_string()))

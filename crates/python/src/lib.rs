@@ -153,13 +153,24 @@ impl Pack {
     }
 
     /// Classifies an iterable of texts or dicts on `jobs` threads (default: every core), and
-    /// yields their results in input order as it goes.
-    #[pyo3(signature = (records, jobs=None))]
+    /// yields their results in input order as it goes: dicts, or with `output="json"` each
+    /// result's JSON Lines line as a str.
+    #[pyo3(signature = (records, jobs=None, output="dict"))]
     fn classify_many(
         &self,
         records: &Bound<'_, PyAny>,
         jobs: Option<usize>,
+        output: &str,
     ) -> PyResult<stream::Results> {
+        let output = match output {
+            "dict" => stream::Output::Dict,
+            "json" => stream::Output::Json,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "output must be \"dict\" or \"json\", not {other:?}"
+                )))
+            }
+        };
         let jobs = jobs.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         });
@@ -168,6 +179,7 @@ impl Pack {
             Arc::clone(&self.rules),
             Arc::clone(&self.provenance),
             jobs.max(1),
+            output,
         )
     }
 

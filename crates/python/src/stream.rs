@@ -20,7 +20,7 @@ use demarche_core::{ArticleError, ArticleResult};
 use demarche_engine::RuleSet;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyIterator;
+use pyo3::types::{PyIterator, PyString};
 use std::collections::BTreeMap;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
@@ -59,6 +59,22 @@ pub fn process(rules: &RuleSet, item: Item) -> ArticleResult {
     }
 }
 
+/// What the generator yields for each record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// The result as dicts and lists, made by the iterating thread.
+    Dict,
+    /// The result's JSON Lines line (without its line end), rendered by the worker threads:
+    /// byte for byte the CLI's line, and little work left for the thread that holds the GIL.
+    Json,
+}
+
+/// A classified record, as a worker hands it back.
+enum Done {
+    Result(ArticleResult),
+    Json(String),
+}
+
 /// The generator returned by `Pack.classify_many`: results in input order.
 #[pyclass(module = "demarche")]
 pub struct Results {
@@ -75,7 +91,7 @@ struct State {
     /// Batches to the workers; `None` once the input is exhausted.
     work: Option<SyncSender<(usize, Vec<Item>)>>,
     /// Results from the workers (taken out while waiting with the GIL released).
-    done: Option<Receiver<(usize, Vec<ArticleResult>)>>,
+    done: Option<Receiver<(usize, Vec<Done>)>>,
     /// Batches sent and not yet received back.
     out: usize,
     max_out: usize,
@@ -83,9 +99,9 @@ struct State {
     sent: usize,
     next: usize,
     /// Batches received ahead of their turn.
-    pending: BTreeMap<usize, Vec<ArticleResult>>,
+    pending: BTreeMap<usize, Vec<Done>>,
     /// The batch being yielded.
-    current: std::vec::IntoIter<ArticleResult>,
+    current: std::vec::IntoIter<Done>,
     provenance: Arc<Provenance>,
 }
 
@@ -96,14 +112,19 @@ impl Results {
         rules: Arc<RuleSet>,
         provenance: Arc<Provenance>,
         jobs: usize,
+        output: Output,
     ) -> PyResult<Self> {
         let max_out = 4 * jobs;
         let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Vec<Item>)>(max_out);
         let (done_tx, done_rx) = mpsc::channel();
         let work_rx = Arc::new(Mutex::new(work_rx));
         for _ in 0..jobs {
-            let (work_rx, done_tx, rules) =
-                (Arc::clone(&work_rx), done_tx.clone(), Arc::clone(&rules));
+            let (work_rx, done_tx, rules, provenance) = (
+                Arc::clone(&work_rx),
+                done_tx.clone(),
+                Arc::clone(&rules),
+                Arc::clone(&provenance),
+            );
             std::thread::Builder::new()
                 .name("demarche-worker".into())
                 .spawn(move || loop {
@@ -112,7 +133,15 @@ impl Results {
                         Err(_) => break,
                     };
                     let Ok((n, items)) = next else { break };
-                    let results = items.into_iter().map(|i| process(&rules, i)).collect();
+                    let results = (items.into_iter())
+                        .map(|i| {
+                            let result = process(&rules, i);
+                            match output {
+                                Output::Dict => Done::Result(result),
+                                Output::Json => Done::Json(convert::json(&result, &provenance)),
+                            }
+                        })
+                        .collect();
                     if done_tx.send((n, results)).is_err() {
                         break;
                     }
@@ -182,7 +211,7 @@ impl State {
     }
 
     /// The next result in input order, or `None` at the end.
-    fn next(&mut self, py: Python<'_>) -> PyResult<Option<ArticleResult>> {
+    fn next(&mut self, py: Python<'_>) -> PyResult<Option<Done>> {
         loop {
             let Some(done) = self.done.take() else {
                 return Err(stopped());
@@ -239,7 +268,8 @@ impl Results {
             return Err(PyValueError::new_err("generator already executing"));
         };
         match state.next(py)? {
-            Some(result) => convert::result(py, &result, &state.provenance).map(Some),
+            Some(Done::Result(result)) => convert::result(py, &result, &state.provenance).map(Some),
+            Some(Done::Json(line)) => Ok(Some(PyString::new(py, &line).into_any())),
             None => Ok(None),
         }
     }

@@ -38,11 +38,17 @@ def _cli_path():
 
 
 @pytest.fixture(scope="session")
-def cli():
+def cli_path():
     path = _cli_path()
     if path is None:
         pytest.skip("no demarche binary: cargo build, or set DEMARCHE_BIN")
     assert path.exists(), f"DEMARCHE_BIN={path} does not exist"
+    return path
+
+
+@pytest.fixture(scope="session")
+def cli(cli_path):
+    path = cli_path
 
     def run(*args, input_path=None):
         proc = subprocess.run(

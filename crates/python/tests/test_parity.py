@@ -21,6 +21,14 @@ def test_classify_many_equals_cli_jsonl(pack, cli, tmp_path):
         assert g == w, g["id"]
 
 
+def test_json_output_is_the_cli_line_byte_for_byte(pack, cli, tmp_path):
+    records = gold_records()
+    path = tmp_path / "in.jsonl"
+    write_jsonl(path, records)
+    want = cli("classify", "--format", "jsonl", input_path=path).splitlines()
+    assert list(pack.classify_many(records, jobs=2, output="json")) == want
+
+
 def test_classify_equals_cli_on_one_article(pack, cli, root):
     path = root / "tests" / "corpus" / "karabakh-restraint.txt"
     (want,) = [json.loads(l) for l in cli("classify", "--format", "jsonl", input_path=path).splitlines()]

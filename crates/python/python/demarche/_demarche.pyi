@@ -1,6 +1,6 @@
 """Type stubs of the native module (crates/python/src/*.rs)."""
 
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Union
 
 import datetime
 
@@ -23,11 +23,12 @@ class RuleError(ValueError):
     errors: List[Dict[str, Any]]
     """Every error: ``{"path", "line", "col", "message", "help"}``."""
 
-class Results(Iterator[Result]):
-    """The generator of ``Pack.classify_many``: results in input order."""
+class Results(Iterator[Any]):
+    """The generator of ``Pack.classify_many``: results (dicts, or JSON str with
+    ``output="json"``) in input order."""
 
     def __iter__(self) -> "Results": ...
-    def __next__(self) -> Result: ...
+    def __next__(self) -> Any: ...
 
 class Pack:
     """A compiled rule pack."""
@@ -57,11 +58,19 @@ class Pack:
     ) -> Result:
         """Classifies one article. ``id`` defaults to ``"0"``. A text holding NUL gives an
         error result (``binary``); a text that is not ``str``/``bytes`` raises ``TypeError``."""
-    def classify_many(self, records: Iterable[Record], jobs: Optional[int] = None) -> Results:
+    def classify_many(
+        self,
+        records: Iterable[Record],
+        jobs: Optional[int] = None,
+        output: Literal["dict", "json"] = "dict",
+    ) -> Results:
         """Classifies ``records`` on ``jobs`` threads (default: every core), with the GIL
         released while the engine runs; yields results in input order as it goes, reading
         ahead a bounded number of records. A record that cannot be read gives an error result
-        in its place. Records without an id get their 0-based position as id."""
+        in its place. Records without an id get their 0-based position as id.
+
+        ``output="json"`` yields each result's JSON Lines line (a str, no line end, byte for
+        byte the CLI's), rendered on the worker threads: the fast way to write results out."""
     def explain(self, text: str) -> List[Dict[str, Any]]:
         """How the pipeline reads ``text``, one dict per sentence: ``text``, ``start``,
         ``tokens``, ``skipped``, ``rules`` (with ``matches`` and ``progress``), ``statement``,
