@@ -94,6 +94,7 @@ struct State {
     done: Option<Receiver<(usize, Vec<Done>)>>,
     /// Batches sent and not yet received back.
     out: usize,
+    /// How many batches may be sent and not yet yielded.
     max_out: usize,
     /// Number of the next batch sent, and of the next batch to yield.
     sent: usize,
@@ -221,7 +222,9 @@ impl State {
                 self.out -= 1;
             }
             self.done = Some(done);
-            while self.records.is_some() && self.out < self.max_out {
+            // Batches not yet yielded (out, or received ahead of their turn) stay within
+            // bounds: a slow batch holds back reading, not only its own results.
+            while self.records.is_some() && self.sent - self.next < self.max_out {
                 self.feed(py);
             }
             if let Some(result) = self.current.next() {
