@@ -3,6 +3,7 @@
 from typing import Any, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Union
 
 import datetime
+import os
 
 __version__: str
 #: The columns of the long table, in order: the header of ``demarche classify --format csv``.
@@ -36,7 +37,7 @@ class Pack:
     def __init__(self) -> None:
         """The default rule pack, embedded in the module (the CLI's, byte for byte)."""
     @staticmethod
-    def from_dir(path: Union[str, "os.PathLike[str]"]) -> "Pack":
+    def from_dir(path: Union[str, os.PathLike[str]]) -> "Pack":
         """Compiles every ``*.rules`` file below ``path``. Raises ``RuleError`` listing every
         error, or ``OSError`` when the folder cannot be read."""
     @property
@@ -78,5 +79,3 @@ class Pack:
     def dataframe(self, records: Iterable[Record], jobs: Optional[int] = None) -> Any:
         """``classify_many`` then ``demarche.to_pandas``: a pandas DataFrame."""
     def _table(self, results: Iterable[Result]) -> Any: ...
-
-import os
