@@ -63,12 +63,14 @@ MB=$(awk -v b="$(stat -c %s "$CORPUS")" 'BEGIN { printf "%.1f", b / 1e6 }')
 read -r cli_s cli_rss < <(measure cli "$BIN" classify --format jsonl --jobs "$JOBS" "$CORPUS")
 read -r py_s py_rss < <(measure module "$PYTHON" "$ROOT/benches/python/stream.py" --jobs "$JOBS" "$CORPUS")
 read -r pj_s pj_rss < <(measure module-json "$PYTHON" "$ROOT/benches/python/stream.py" --jobs "$JOBS" --output json "$CORPUS")
+read -r pl_s pl_rss < <(measure module-lines "$PYTHON" "$ROOT/benches/python/stream.py" --jobs "$JOBS" --input jsonl --output json "$CORPUS")
 
 echo "| run | MB | seconds | MB/s | peak RSS MiB |"
 echo "|---|---|---|---|---|"
 row "\`demarche classify --format jsonl --jobs $JOBS\`" "$MB" "$cli_s" "$cli_rss"
 row "\`classify_many(dicts, jobs=$JOBS)\`, result dicts" "$MB" "$py_s" "$py_rss"
-row "\`classify_many(dicts, jobs=$JOBS, output=\"json\")\`, JSON lines" "$MB" "$pj_s" "$pj_rss"
+row "\`classify_many(dicts, jobs=$JOBS, output=\"json\")\`" "$MB" "$pj_s" "$pj_rss"
+row "\`classify_many(open(f, \"rb\"), jobs=$JOBS, input=\"jsonl\", output=\"json\")\`" "$MB" "$pl_s" "$pl_rss"
 if [[ $LARGE_MB != 0 ]]; then
     LARGE=$(corpus "$LARGE_MB")
     LMB=$(awk -v b="$(stat -c %s "$LARGE")" 'BEGIN { printf "%.1f", b / 1e6 }')
@@ -77,10 +79,12 @@ if [[ $LARGE_MB != 0 ]]; then
 fi
 echo
 awk -v c="$cli_s" -v p="$py_s" 'BEGIN { printf "module / CLI throughput, result dicts: %.1f %% (target >= 90 %%)\n", 100 * c / p }'
-awk -v c="$cli_s" -v p="$pj_s" 'BEGIN { printf "module / CLI throughput, output=\"json\": %.1f %% (target >= 90 %%)\n", 100 * c / p }'
+awk -v c="$cli_s" -v p="$pj_s" 'BEGIN { printf "module / CLI throughput, dicts in, output=\"json\": %.1f %% (target >= 90 %%)\n", 100 * c / p }'
+awk -v c="$cli_s" -v p="$pl_s" 'BEGIN { printf "module / CLI throughput, input=\"jsonl\", output=\"json\": %.1f %% (target >= 90 %%)\n", 100 * c / p }'
 cpu() { awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$WORK/time-py-$1.txt"; }
-echo "CPU seconds (user + system): CLI $(cpu cli), result dicts $(cpu module), output=\"json\" $(cpu module-json)"
+echo "CPU seconds (user + system): CLI $(cpu cli), result dicts $(cpu module), dicts in + json out $(cpu module-json), jsonl in + json out $(cpu module-lines)"
 echo "the Python side: $(cat "$WORK/err-py-module.txt")"
 echo "                 $(cat "$WORK/err-py-module-json.txt")"
+echo "                 $(cat "$WORK/err-py-module-lines.txt")"
 [[ $LARGE_MB != 0 ]] && echo "peak RSS, ${LARGE_MB} MB streamed: $l_rss MiB (target <= 128)"
 echo "machine: $(nproc) cores, $(awk '/model name/ { $1 = $2 = $3 = ""; print; exit }' /proc/cpuinfo | sed 's/^ *//'); logs: $WORK/time-py-*.txt"

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Streams a JSON Lines corpus through `demarche.Pack.classify_many`, as a notebook or a Spark
-task would: read a line, parse it with json.loads, hand the dict over, and take each result:
+task would: read a line, parse it with json.loads, hand the dict over (with `--input jsonl`:
+hand the line's bytes over, for the workers to parse), and take each result:
 with `--output dict` a dict whose statements are counted; with `--output json` its JSON Lines
 line (byte for byte the CLI's), whose length is summed. Nothing is written: this times
 classify_many itself, as the CLI is timed writing to /dev/null. Prints one JSON object to
 stderr: articles, statements (dict) or output bytes (json), seconds, MB/s, and the CPU
 seconds of the thread that iterates (the Python side's share).
 
-Usage: stream.py CORPUS.jsonl [--jobs 2] [--output dict|json]   (run by benches/python/run.sh)
+Usage: stream.py CORPUS.jsonl [--jobs 2] [--input records|jsonl] [--output dict|json]
 """
 
 import argparse
@@ -31,11 +32,17 @@ def main():
     ap.add_argument("corpus")
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--output", choices=["dict", "json"], default="dict")
+    ap.add_argument("--input", choices=["records", "jsonl"], default="records",
+                    help="records: json.loads in Python, dicts in; jsonl: the file's lines in")
     args = ap.parse_args()
     pack = demarche.Pack()
     start = time.perf_counter()
     articles = statements = errors = 0
-    results = pack.classify_many(records(args.corpus), jobs=args.jobs, output=args.output)
+    if args.input == "jsonl":
+        source = open(args.corpus, "rb")  # lines as bytes, parsed by the workers
+    else:
+        source = records(args.corpus)
+    results = pack.classify_many(source, jobs=args.jobs, input=args.input, output=args.output)
     out_chars = 0
     main_cpu = time.thread_time()
     if args.output == "json":
@@ -51,6 +58,7 @@ def main():
     main_cpu = time.thread_time() - main_cpu
     mb = os.path.getsize(args.corpus) / 1e6
     print(json.dumps({
+        "input": args.input,
         "output": args.output,
         "articles": articles,
         "statements": statements,

@@ -10,6 +10,7 @@
 
 mod convert;
 mod explain;
+mod jsonl;
 mod records;
 #[path = "../../cli/output/rows.rs"]
 mod rows;
@@ -23,6 +24,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
+
+/// mimalloc for the Rust side, as in the CLI (`crates/cli/main.rs`): the workers' allocations
+/// are the engine's. Memory never crosses to Python: strings are copied into Python objects.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 create_exception!(
     demarche,
@@ -152,16 +158,26 @@ impl Pack {
         convert::result(py, &result, &self.provenance)
     }
 
-    /// Classifies an iterable of texts or dicts on `jobs` threads (default: every core), and
-    /// yields their results in input order as it goes: dicts, or with `output="json"` each
-    /// result's JSON Lines line as a str.
-    #[pyo3(signature = (records, jobs=None, output="dict"))]
+    /// Classifies an iterable of texts or dicts (with `input="jsonl"`: JSON Lines lines) on
+    /// `jobs` threads (default: every core), and yields their results in input order as it
+    /// goes: dicts, or with `output="json"` each result's JSON Lines line as a str.
+    #[pyo3(signature = (records, jobs=None, input="records", output="dict"))]
     fn classify_many(
         &self,
         records: &Bound<'_, PyAny>,
         jobs: Option<usize>,
+        input: &str,
         output: &str,
     ) -> PyResult<stream::Results> {
+        let input = match input {
+            "records" => stream::Input::Records,
+            "jsonl" => stream::Input::Jsonl,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "input must be \"records\" or \"jsonl\", not {other:?}"
+                )))
+            }
+        };
         let output = match output {
             "dict" => stream::Output::Dict,
             "json" => stream::Output::Json,
@@ -179,6 +195,7 @@ impl Pack {
             Arc::clone(&self.rules),
             Arc::clone(&self.provenance),
             jobs.max(1),
+            input,
             output,
         )
     }

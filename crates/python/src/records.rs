@@ -20,6 +20,8 @@ pub enum Item {
     Article(Article, Vec<ArticleWarning>),
     /// A record that cannot be classified: its error result.
     Failed(ArticleResult),
+    /// A JSON Lines line and its position, parsed by the worker ([`crate::jsonl`]).
+    Line(Vec<u8>, usize),
 }
 
 impl Item {
@@ -28,15 +30,41 @@ impl Item {
         match self {
             Item::Article(a, _) => a.text.len(),
             Item::Failed(_) => 0,
+            Item::Line(line, _) => line.len(),
         }
     }
 }
 
 /// The text of a record, or why there is none.
-enum Text {
+pub enum Text {
+    /// The text, and what was odd about it.
     Ok(String, Vec<ArticleWarning>),
+    /// No text: why, for the `missing-field` message.
     Missing(String),
+    /// A NUL at this byte.
     Binary(usize),
+}
+
+/// Record `n` of `input="jsonl"`: the line's bytes, to be parsed by a worker; `None` for a
+/// blank line (skipped, as the CLI skips it). A value that is not `str` or `bytes` is a
+/// `json` error.
+pub fn line_item(record: &Bound<'_, PyAny>, n: usize) -> Option<Item> {
+    let bytes = if let Ok(s) = record.cast::<PyString>() {
+        s.to_string_lossy().into_owned().into_bytes()
+    } else if let Ok(b) = record.cast::<PyBytes>() {
+        b.as_bytes().to_vec()
+    } else {
+        let error = ArticleError {
+            kind: "json".to_string(),
+            message: format!(
+                "record {n}: a value of type {}, not a JSON Lines line (str or bytes)",
+                type_name(record)
+            ),
+            line: None,
+        };
+        return Some(Item::Failed(ArticleResult::failed(n.to_string(), error)));
+    };
+    (!crate::jsonl::is_blank(&bytes)).then_some(Item::Line(bytes, n))
 }
 
 /// Reads record number `n` (0-based) of `classify_many`.
@@ -210,7 +238,8 @@ fn text_of(value: &Bound<'_, PyAny>, at: &str) -> Text {
     }
 }
 
-fn utf8_warning(at: &str, text: &str) -> ArticleWarning {
+/// The `utf8` warning of a text in which `at` had invalid sequences replaced.
+pub fn utf8_warning(at: &str, text: &str) -> ArticleWarning {
     let count = text.matches('\u{FFFD}').count();
     ArticleWarning {
         kind: "utf8".to_string(),
@@ -222,7 +251,7 @@ fn utf8_warning(at: &str, text: &str) -> ArticleWarning {
 }
 
 /// The item of an article whose text was read as `text`.
-fn build(mut article: Article, text: Text, at: &str) -> Item {
+pub fn build(mut article: Article, text: Text, at: &str) -> Item {
     let (kind, message) = match text {
         Text::Ok(t, warnings) => {
             article.text = t;

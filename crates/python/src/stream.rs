@@ -14,7 +14,7 @@
 //! An exception raised by the input iterable itself is raised after the results of the records
 //! before it.
 
-use crate::records::{item, Item};
+use crate::records::{item, line_item, Item};
 use crate::{convert, Provenance};
 use demarche_core::{ArticleError, ArticleResult};
 use demarche_engine::RuleSet;
@@ -35,6 +35,7 @@ const BATCH_BYTES: usize = 1 << 20;
 pub fn process(rules: &RuleSet, item: Item) -> ArticleResult {
     match item {
         Item::Failed(result) => result,
+        Item::Line(line, n) => process(rules, crate::jsonl::parse(line, n)),
         Item::Article(article, warnings) => {
             let run = std::panic::AssertUnwindSafe(|| rules.extract(&article));
             match std::panic::catch_unwind(run) {
@@ -67,6 +68,15 @@ pub enum Output {
     /// The result's JSON Lines line (without its line end), rendered by the worker threads:
     /// byte for byte the CLI's line, and little work left for the thread that holds the GIL.
     Json,
+}
+
+/// What the records are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// Texts (`str`, `bytes`) and mappings, read by the iterating thread.
+    Records,
+    /// JSON Lines lines (`str`, `bytes`), parsed by the workers.
+    Jsonl,
 }
 
 /// A classified record, as a worker hands it back.
@@ -103,6 +113,7 @@ struct State {
     pending: BTreeMap<usize, Vec<Done>>,
     /// The batch being yielded.
     current: std::vec::IntoIter<Done>,
+    input: Input,
     provenance: Arc<Provenance>,
 }
 
@@ -113,6 +124,7 @@ impl Results {
         rules: Arc<RuleSet>,
         provenance: Arc<Provenance>,
         jobs: usize,
+        input: Input,
         output: Output,
     ) -> PyResult<Self> {
         let max_out = 4 * jobs;
@@ -162,6 +174,7 @@ impl Results {
                 next: 0,
                 pending: BTreeMap::new(),
                 current: Vec::new().into_iter(),
+                input,
                 provenance,
             }),
         })
@@ -189,10 +202,15 @@ impl State {
                     break;
                 }
                 Some(Ok(record)) => {
-                    let it = item(&record, self.position);
+                    let it = match self.input {
+                        Input::Records => Some(item(&record, self.position)),
+                        Input::Jsonl => line_item(&record, self.position),
+                    };
                     self.position += 1;
-                    bytes += it.text_len();
-                    batch.push(it);
+                    if let Some(it) = it {
+                        bytes += it.text_len();
+                        batch.push(it);
+                    }
                 }
             }
         }

@@ -29,6 +29,16 @@ def test_json_output_is_the_cli_line_byte_for_byte(pack, cli, tmp_path):
     assert list(pack.classify_many(records, jobs=2, output="json")) == want
 
 
+def test_jsonl_lines_in_give_the_cli_lines_out(pack, cli, tmp_path):
+    path = tmp_path / "in.jsonl"
+    write_jsonl(path, gold_records())
+    want = cli("classify", "--format", "jsonl", input_path=path).splitlines()
+    with open(path, "rb") as f:
+        assert list(pack.classify_many(f, input="jsonl", output="json")) == want
+    with open(path, encoding="utf-8") as f:
+        assert list(pack.classify_many(f, input="jsonl")) == [json.loads(l) for l in want]
+
+
 def test_classify_equals_cli_on_one_article(pack, cli, root):
     path = root / "tests" / "corpus" / "karabakh-restraint.txt"
     (want,) = [json.loads(l) for l in cli("classify", "--format", "jsonl", input_path=path).splitlines()]

@@ -58,6 +58,33 @@ def test_bad_records_give_error_results_in_place(pack):
     assert got[9]["statements"][0]["stances"][0]["label"] == "ceasefire"
 
 
+def test_bad_jsonl_lines_give_error_results_in_place(pack, cli, tmp_path):
+    lines = [
+        '{"id": "a", "text": "%s"}' % GOOD,
+        "not json",
+        "[1]",
+        "   ",
+        '{"id": "b", "title": 7}',
+        b'{"id": "c", "text": "ok \xff. %s"}' % GOOD.encode(),
+        '{"id": 12.5, "text": 3}',
+    ]
+    got = list(pack.classify_many(lines, input="jsonl"))
+    assert [r["id"] for r in got] == ["a", "1", "2", "b", "c", "12.5"]
+    assert [r["error"] and r["error"]["kind"] for r in got] == [
+        None, "json", "json", "missing-field", None, "missing-field"
+    ]
+    assert got[3]["title"] == "7"
+    assert got[4]["warnings"][0]["kind"] == "utf8" and got[4]["statements"]
+    assert next(pack.classify_many([42], input="jsonl"))["error"]["kind"] == "json"
+    # The CLI gives the same kinds for the same lines (ids of unreadable lines differ: NAME:LINE).
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\n".join(l if isinstance(l, bytes) else l.encode() for l in lines) + b"\n")
+    want = [json.loads(l) for l in cli("classify", "--format", "jsonl", input_path=path).splitlines()]
+    assert [w["error"] and w["error"]["kind"] for w in want] == [
+        r["error"] and r["error"]["kind"] for r in got
+    ]
+
+
 def test_error_results_match_the_cli_kinds(pack, cli, tmp_path):
     records = [{"id": "a", "text": GOOD}, {"id": "b", "title": "t"}, {"id": "c", "text": 3},
                {"id": "d", "text": "x\0y"}, {"id": "e", "text": GOOD}]

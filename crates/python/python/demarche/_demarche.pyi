@@ -61,8 +61,9 @@ class Pack:
         error result (``binary``); a text that is not ``str``/``bytes`` raises ``TypeError``."""
     def classify_many(
         self,
-        records: Iterable[Record],
+        records: Iterable[Any],
         jobs: Optional[int] = None,
+        input: Literal["records", "jsonl"] = "records",
         output: Literal["dict", "json"] = "dict",
     ) -> Results:
         """Classifies ``records`` on ``jobs`` threads (default: every core), with the GIL
@@ -70,8 +71,12 @@ class Pack:
         ahead a bounded number of records. A record that cannot be read gives an error result
         in its place. Records without an id get their 0-based position as id.
 
-        ``output="json"`` yields each result's JSON Lines line (a str, no line end, byte for
-        byte the CLI's), rendered on the worker threads: the fast way to write results out."""
+        ``input="records"``: texts (``str``/``bytes``) or mappings (``text``, ``id``, ...).
+        ``input="jsonl"``: JSON Lines lines (``str``/``bytes``, e.g. a file opened in binary
+        mode), parsed on the worker threads as the CLI parses them; blank lines are skipped.
+
+        ``output="dict"``: dicts. ``output="json"``: each result's JSON Lines line (a str, no
+        line end, byte for byte the CLI's), rendered on the worker threads."""
     def explain(self, text: str) -> List[Dict[str, Any]]:
         """How the pipeline reads ``text``, one dict per sentence: ``text``, ``start``,
         ``tokens``, ``skipped``, ``rules`` (with ``matches`` and ``progress``), ``statement``,
