@@ -21,22 +21,24 @@ import time
 import ray
 
 
-class Classify:
-    """A map_batches callable class: the rule pack is compiled once per actor."""
+_PACK = None
 
-    def __init__(self):
-        import demarche
 
-        self.pack = demarche.Pack()
+def classify(batch):
+    """One batch of lines in, the same number of JSON Lines results out, in order. The rule
+    pack is compiled once per Ray worker process (tasks reuse their workers)."""
+    global _PACK
+    import demarche
 
-    def __call__(self, batch):
-        lines = list(batch["text"])
-        records = (json.loads(line) for line in lines)
-        # output="json": each result's line as the CLI writes it, rendered in Rust.
-        out = list(self.pack.classify_many(records, jobs=1, output="json"))
-        if len(out) != len(lines):
-            raise RuntimeError(f"{len(lines)} articles in, {len(out)} out")
-        return {"text": out}
+    if _PACK is None:
+        _PACK = demarche.Pack()
+    lines = list(batch["text"])
+    # input="jsonl": the workers parse the lines; output="json": each result's line as the
+    # CLI writes it.
+    out = list(_PACK.classify_many(lines, jobs=1, input="jsonl", output="json"))
+    if len(out) != len(lines):
+        raise RuntimeError(f"{len(lines)} articles in, {len(out)} out")
+    return {"text": out}
 
 
 def main():
@@ -56,8 +58,7 @@ def main():
 
     start = time.perf_counter()
     ds = ray.data.read_text(os.path.abspath(args.corpus))
-    out = ds.map_batches(Classify, batch_size=args.batch, batch_format="pandas",
-                         num_cpus=1, concurrency=args.cpus)
+    out = ds.map_batches(classify, batch_size=args.batch, batch_format="pandas", num_cpus=1)
     path = os.path.join(args.out_dir, "classified.jsonl")
     got = []
     with open(path, "w", encoding="utf-8") as f:

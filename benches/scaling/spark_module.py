@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 
 from pyspark import SparkConf, SparkContext
@@ -33,11 +34,9 @@ def classify_partition(lines):
     if _PACK is None:
         _PACK = demarche.Pack()
 
-    # A line that is not JSON raises here and fails the task (Spark retries it), as
-    # spark_pipe.py's checkCode does for the binary.
-    records = (json.loads(line) for line in lines)
-    # output="json": the CLI's line, rendered in Rust.
-    yield from _PACK.classify_many(records, jobs=1, output="json")
+    # input="jsonl": the lines are parsed in Rust; output="json": each result's line as the
+    # CLI writes it.
+    yield from _PACK.classify_many(lines, jobs=1, input="jsonl", output="json")
 
 
 def main():
@@ -49,6 +48,9 @@ def main():
     ap.add_argument("--demarche", default="demarche", help="the CLI, for the check")
     args = ap.parse_args()
 
+    # Python workers run this interpreter, where the module is installed (locally; on a
+    # cluster, the executors' Python must have it).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     conf = SparkConf().setMaster(args.master).setAppName("demarche-classify-module")
     sc = SparkContext(conf=conf)
     sc.setLogLevel("WARN")
