@@ -26,6 +26,7 @@ def test_an_empty_run_has_the_columns(pack):
     assert list(df.columns) == list(demarche.COLUMNS) and len(df) == 0
 
 
-def test_to_pandas_takes_parsed_cli_lines(pack):
-    results = list(pack.classify_many(["The EU expressed concern."]))
-    assert demarche.to_pandas(results).equals(demarche.to_pandas(results, pack))
+def test_to_pandas_takes_dicts_or_json_lines(pack):
+    texts = ["The EU expressed concern.", "Nothing."]
+    dicts = demarche.to_pandas(pack.classify_many(texts))
+    assert dicts.equals(demarche.to_pandas(pack.classify_many(texts, output="json"), pack))

@@ -7,6 +7,7 @@ the module), with typed columns: offsets as nullable integers (``Int64``), every
 same results. pandas is an optional dependency: it is imported only here, when called.
 """
 
+import json
 from typing import Any, Dict, Iterable, Optional
 
 from ._demarche import Pack
@@ -34,15 +35,17 @@ def _frame(names, kinds, columns):
     return pd.DataFrame(data, columns=list(names))
 
 
-def to_pandas(results: Iterable[Dict[str, Any]], pack: Optional[Pack] = None):
-    """The long table of ``results`` (dicts from ``Pack.classify`` / ``classify_many``, or
-    parsed JSON Lines of the CLI): one row per stance and actor, one ``no-statements`` row per
+def to_pandas(results: Iterable[Any], pack: Optional[Pack] = None):
+    """The long table of ``results`` (dicts from ``Pack.classify`` / ``classify_many``, JSON
+    Lines lines from ``output="json"`` or from the CLI, or those lines parsed): one row per
+    stance and actor, one ``no-statements`` row per
     article without statements, one ``error`` row per article that failed. The columns and
     their order are the CSV header (``demarche.COLUMNS``). ``pack`` gives the labels' PLOVER
     types and the actors' CAMEO codes (default: the embedded pack); each result keeps its own
     ``demarche`` provenance."""
     pack = pack if pack is not None else _embedded()
-    names, kinds, columns = pack._table(results)
+    dicts = (json.loads(r) if isinstance(r, (str, bytes)) else r for r in results)
+    names, kinds, columns = pack._table(dicts)
     return _frame(names, kinds, columns)
 
 
