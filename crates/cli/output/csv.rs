@@ -11,8 +11,8 @@
 //! stance appears at least once in every shape. An article with no statement gives one
 //! `no-statements` row; an article that could not be read gives one `error` row (its message
 //! also goes to stderr). The `row_type` column says which; statement and stance columns are
-//! empty on the other two. Columns are in [`columns`] and documented in
-//! `docs/output-format.md`.
+//! empty on the other two. Columns and rows are built in [`rows`] (shared with the Python
+//! module's `to_pandas`) and documented in `docs/output-format.md`.
 //!
 //! `statement_id` (`ARTICLE_ID:START-END`, byte offsets of the sentence) and `stance_id`
 //! (`STATEMENT_ID:LABEL`; a statement has at most one stance per label) depend only on the
@@ -25,67 +25,27 @@
 //! and prefixes `'` to any cell that starts with `=`, `+`, `-`, `@`, tab or CR, so a
 //! spreadsheet shows it as text instead of running it as a formula (OWASP's "CSV injection").
 
+use super::rows::{self, Cell, Shape};
 use super::{Meta, Sink};
 use crate::args::CsvShape;
-use demarche_core::{ArticleResult, Span, Stance, Statement};
+use demarche_core::ArticleResult;
 use std::io::{self, Write};
 
-/// The columns before the statement's own, in every shape.
-const ARTICLE_COLUMNS: &[&str] = &["article_id", "date", "url", "title", "row_type"];
+pub use rows::statement_id;
 
-/// The statement and speaker columns, in every shape.
-const STATEMENT_COLUMNS: &[&str] = &[
-    "statement_id",
-    "stance_id",
-    "statement_start",
-    "statement_end",
-    "statement_char_start",
-    "statement_char_end",
-    "speaker",
-    "actors",
-    "cameo_actors",
-    "target",
-    "targets",
-    "target_cameo_actors",
-];
-
-/// The columns of the stance and what closes every row.
-const STANCE_COLUMNS: &[&str] = &[
-    "label",
-    "label_cameo",
-    "label_plover",
-    "rule",
-    "evidence_start",
-    "evidence_end",
-    "evidence_char_start",
-    "evidence_char_end",
-    "evidence",
-    "sentence",
-    "error_kind",
-    "error_message",
-    "demarche_version",
-    "rules_hash",
-];
+/// The shape of the table for a `--csv-shape` value.
+fn shape(s: CsvShape) -> Shape {
+    match s {
+        CsvShape::Stance => Shape::Stance,
+        CsvShape::Long => Shape::Long,
+        CsvShape::Dyad => Shape::Dyad,
+    }
+}
 
 /// The header row of `shape`: the `long` shape adds `actor` and `actor_cameo` after the
 /// lists, the `dyad` shape also `target_actor` and `target_actor_cameo`.
-pub fn columns(shape: CsvShape) -> Vec<&'static str> {
-    let extra: &[&str] = match shape {
-        CsvShape::Stance => &[],
-        CsvShape::Long => &["actor", "actor_cameo"],
-        CsvShape::Dyad => &["actor", "actor_cameo", "target_actor", "target_actor_cameo"],
-    };
-    [ARTICLE_COLUMNS, STATEMENT_COLUMNS, extra, STANCE_COLUMNS].concat()
-}
-
-/// The stable id of a statement: `ARTICLE_ID:START-END` (byte offsets of the sentence).
-pub fn statement_id(article_id: &str, st: &Statement) -> String {
-    format!("{article_id}:{}-{}", st.span.start, st.span.end)
-}
-
-/// The stable id of a stance: `STATEMENT_ID:LABEL`.
-pub fn stance_id(statement_id: &str, stance: &Stance) -> String {
-    format!("{statement_id}:{}", stance.label)
+pub fn columns(s: CsvShape) -> Vec<&'static str> {
+    rows::columns(shape(s)).iter().map(|c| c.name).collect()
 }
 
 /// Writes delimited rows.
@@ -96,12 +56,8 @@ pub struct CsvSink<'m, W> {
     excel: bool,
     shape: CsvShape,
     started: bool,
-    row: Vec<String>,
     line: Vec<u8>,
 }
-
-/// One row's speaker actor and target actor, in the `long` and `dyad` shapes.
-type Pair<'a> = (Option<&'a str>, Option<&'a str>);
 
 impl<'m, W: Write> CsvSink<'m, W> {
     /// A sink writing rows of `shape` separated by `delimiter` (`,` or tab) to `out`.
@@ -113,7 +69,6 @@ impl<'m, W: Write> CsvSink<'m, W> {
             excel,
             shape,
             started: false,
-            row: Vec::new(),
             line: Vec::new(),
         }
     }
@@ -124,193 +79,56 @@ impl<'m, W: Write> CsvSink<'m, W> {
             if self.excel {
                 self.out.write_all("\u{feff}".as_bytes())?;
             }
-            self.row = columns(self.shape).iter().map(|c| c.to_string()).collect();
-            self.write_row()?;
+            let header: Vec<Cell<'_>> = columns(self.shape)
+                .into_iter()
+                .map(|c| Cell::Text(c.into()))
+                .collect();
+            self.write_cells(&header)?;
         }
         Ok(())
     }
 
-    /// Writes `self.row` and clears it.
-    fn write_row(&mut self) -> io::Result<()> {
+    /// Writes one row of cells.
+    fn write_cells(&mut self, cells: &[Cell<'_>]) -> io::Result<()> {
         self.line.clear();
-        for (i, cell) in self.row.iter().enumerate() {
+        let mut number;
+        for (i, cell) in cells.iter().enumerate() {
             if i > 0 {
                 self.line.push(self.delimiter);
             }
-            write_field(&mut self.line, cell, self.delimiter, self.excel);
+            let value = match cell {
+                Cell::Text(s) => s.as_ref(),
+                Cell::Int(n) => {
+                    number = n.to_string();
+                    number.as_str()
+                }
+                Cell::Empty => "",
+            };
+            write_field(&mut self.line, value, self.delimiter, self.excel);
         }
         self.line.extend_from_slice(if self.delimiter == b',' {
             b"\r\n"
         } else {
             b"\n"
         });
-        self.row.clear();
         self.out.write_all(&self.line)
-    }
-
-    /// Starts a row with the article columns.
-    fn article_cells(&mut self, result: &ArticleResult, row_type: &str) {
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        self.row.extend([
-            result.id.clone(),
-            opt(&result.date),
-            opt(&result.url),
-            opt(&result.title),
-            row_type.to_string(),
-        ]);
-    }
-
-    /// Ends a row with the error and provenance columns.
-    fn closing_cells(&mut self, result: &ArticleResult) {
-        let (kind, message) = match &result.error {
-            Some(e) => (e.kind.clone(), e.message.clone()),
-            None => (String::new(), String::new()),
-        };
-        let p = &self.meta.provenance;
-        self.row
-            .extend([kind, message, p.version.clone(), p.rules.clone()]);
-    }
-
-    /// The speaker's CAMEO actor codes: the statement's own, or else the pack's code of each
-    /// actor that has one.
-    fn cameo_list(&self, given: &[String], actors: &[String]) -> String {
-        if !given.is_empty() {
-            return given.join(";");
-        }
-        let codes: Vec<&str> = actors
-            .iter()
-            .filter_map(|a| self.meta.actor_cameo(a))
-            .collect();
-        codes.join(";")
-    }
-
-    /// The statement columns, from `statement_id` to `target_cameo_actors`.
-    fn statement_cells(&mut self, id: &str, st: &Statement, stance: &Stance) {
-        let mention = |m: &Option<demarche_core::Speaker>| {
-            m.as_ref().map(|s| s.text.clone()).unwrap_or_default()
-        };
-        let cameo = self.cameo_list(&st.cameo_actors, &st.actors);
-        let target_cameo = self.cameo_list(&st.target_cameo_actors, &st.targets);
-        self.row.extend([id.to_string(), stance_id(id, stance)]);
-        push_span(&mut self.row, &st.span);
-        self.row.extend([
-            mention(&st.speaker),
-            st.actors.join(";"),
-            cameo,
-            mention(&st.target),
-            st.targets.join(";"),
-            target_cameo,
-        ]);
-    }
-
-    /// The `long` / `dyad` columns of one row.
-    fn pair_cells(&mut self, (actor, target): Pair<'_>) {
-        let code = |a: Option<&str>| a.and_then(|a| self.meta.actor_cameo(a)).unwrap_or_default();
-        let mut cells = match self.shape {
-            CsvShape::Stance => return,
-            _ => vec![
-                actor.unwrap_or_default().to_string(),
-                code(actor).to_string(),
-            ],
-        };
-        if self.shape == CsvShape::Dyad {
-            cells.extend([
-                target.unwrap_or_default().to_string(),
-                code(target).to_string(),
-            ]);
-        }
-        self.row.extend(cells);
-    }
-
-    fn stance_row(
-        &mut self,
-        result: &ArticleResult,
-        st: &Statement,
-        pair: Pair<'_>,
-        stance: &Stance,
-    ) -> io::Result<()> {
-        self.article_cells(result, "stance");
-        self.statement_cells(&statement_id(&result.id, st), st, stance);
-        self.pair_cells(pair);
-        let label = self.meta.label(&stance.label);
-        let plover = label.and_then(|l| l.plover.clone()).unwrap_or_default();
-        self.row.extend([
-            stance.label.clone(),
-            stance.cameo.clone().unwrap_or_default(),
-            plover,
-            stance.rule.clone(),
-        ]);
-        push_span(&mut self.row, &stance.span);
-        self.row.extend([stance.text.clone(), st.text.clone()]);
-        self.closing_cells(result);
-        self.write_row()
-    }
-
-    /// A row with the article columns only (`no-statements` or `error`).
-    fn article_row(&mut self, result: &ArticleResult, row_type: &str) -> io::Result<()> {
-        self.article_cells(result, row_type);
-        let empty = columns(self.shape).len() - ARTICLE_COLUMNS.len() - 4;
-        self.row
-            .extend(std::iter::repeat(String::new()).take(empty));
-        self.closing_cells(result);
-        self.write_row()
-    }
-
-    /// The (speaker actor, target actor) pairs one stance of `st` is written for.
-    fn pairs<'s>(&self, st: &'s Statement) -> Vec<Pair<'s>> {
-        let side = |codes: &'s [String]| -> Vec<Option<&'s str>> {
-            if codes.is_empty() {
-                vec![None]
-            } else {
-                codes.iter().map(|a| Some(a.as_str())).collect()
-            }
-        };
-        match self.shape {
-            CsvShape::Stance => vec![(None, None)],
-            CsvShape::Long => side(&st.actors).into_iter().map(|a| (a, None)).collect(),
-            CsvShape::Dyad => {
-                let targets = side(&st.targets);
-                side(&st.actors)
-                    .into_iter()
-                    .flat_map(|a| targets.iter().map(move |&t| (a, t)))
-                    .collect()
-            }
-        }
     }
 }
 
 impl<W: Write> Sink for CsvSink<'_, W> {
     fn article(&mut self, _text: Option<&str>, result: &ArticleResult) -> io::Result<()> {
         self.start()?;
-        if result.error.is_some() {
-            return self.article_row(result, "error");
-        }
-        if result.statements.is_empty() {
-            return self.article_row(result, "no-statements");
-        }
-        for st in &result.statements {
-            for stance in &st.stances {
-                for pair in self.pairs(st) {
-                    self.stance_row(result, st, pair, stance)?;
-                }
-            }
-        }
-        Ok(())
+        let meta = self.meta;
+        let s = shape(self.shape);
+        rows::for_each_row_of(result, &meta.row_context(), s, |cells| {
+            self.write_cells(cells)
+        })
     }
 
     fn finish(&mut self) -> io::Result<()> {
         self.start()?;
         self.out.flush()
     }
-}
-
-fn push_span(row: &mut Vec<String>, span: &Span) {
-    row.extend([
-        span.start.to_string(),
-        span.end.to_string(),
-        span.char_start.to_string(),
-        span.char_end.to_string(),
-    ]);
 }
 
 /// Appends one field to `line`: RFC 4180 quoting for `delimiter`, and with `excel` a `'`
@@ -340,7 +158,7 @@ pub fn write_field(line: &mut Vec<u8>, value: &str, delimiter: u8, excel: bool) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use demarche_core::{Article, ArticleError, CharIndex, Speaker};
+    use demarche_core::{Article, ArticleError, CharIndex, Speaker, Stance, Statement};
 
     fn field(value: &str, delimiter: u8, excel: bool) -> String {
         let mut line = Vec::new();

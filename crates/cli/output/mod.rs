@@ -17,6 +17,7 @@ pub mod dyads;
 pub mod html;
 pub mod json;
 pub mod jsonl;
+pub mod rows;
 pub mod summary;
 pub mod table;
 pub mod text;
@@ -105,6 +106,15 @@ impl<'r> Meta<'r> {
     /// The CAMEO actor code of actor `code`.
     pub fn actor_cameo(&self, code: &str) -> Option<&str> {
         self.rules.and_then(|r| r.actor_cameo(code))
+    }
+
+    /// What the rows of the long table ([`rows`]) need: the pack and the provenance.
+    pub fn row_context(&self) -> rows::Context<'_> {
+        rows::Context {
+            rules: self.rules,
+            version: &self.provenance.version,
+            rules_hash: &self.provenance.rules,
+        }
     }
 }
 
