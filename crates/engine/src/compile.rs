@@ -447,14 +447,14 @@ fn collect_definitions(cx: &mut Ctx) {
     }
 }
 
-fn compile_rule(
+/// Records the id of a rule, guard or frame (lint `duplicate-id` when it is taken) and
+/// resolves its labels (an error for each unknown one).
+fn id_and_labels(
     cx: &mut Ctx,
-    origin: (usize, usize),
+    fi: usize,
     def: &RuleDef,
-    kind: RuleKind,
     seen: &mut HashMap<String, (usize, (usize, usize))>,
-) {
-    let fi = origin.0;
+) -> Vec<usize> {
     if let Some(&(pf, pspan)) = seen.get(&def.id.node) {
         let line = cx.line_of(pf, pspan.0);
         let path = cx.files[pf].path.clone();
@@ -477,6 +477,18 @@ fn compile_rule(
             None => unknown_label(cx, fi, l),
         }
     }
+    labels
+}
+
+fn compile_rule(
+    cx: &mut Ctx,
+    origin: (usize, usize),
+    def: &RuleDef,
+    kind: RuleKind,
+    seen: &mut HashMap<String, (usize, (usize, usize))>,
+) {
+    let fi = origin.0;
+    let labels = id_and_labels(cx, fi, def, seen);
     if def.labels.is_empty() {
         cx.err(fi, def.id.span, format!("`{}` has no `label`", def.id.node));
     }
@@ -579,23 +591,7 @@ fn compile_frame(
     def: &RuleDef,
     seen: &mut HashMap<String, (usize, (usize, usize))>,
 ) {
-    if seen.contains_key(&def.id.node) {
-        cx.warn(
-            fi,
-            def.id.span,
-            "duplicate-id",
-            format!("frame id `{}` is used twice", def.id.node),
-        );
-    } else {
-        seen.insert(def.id.node.clone(), (fi, def.id.span));
-    }
-    let mut labels = Vec::new();
-    for l in &def.labels {
-        match cx.label_ix.get(&l.node) {
-            Some(&i) => labels.push(i),
-            None => unknown_label(cx, fi, l),
-        }
-    }
+    let labels = id_and_labels(cx, fi, def, seen);
     let guards = def.guards.iter().map(|p| compile_top(cx, fi, p)).collect();
     let mut alts = Vec::new();
     for m in &def.matches {

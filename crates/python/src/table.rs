@@ -3,7 +3,7 @@
 //! Python list per column. Text cells are `str` (`None` when empty), integer cells `int`
 //! (`None` on rows without them); the Python side makes typed columns of them.
 
-use crate::rows::{for_each_row, Cell, Context, Kind, COLUMNS};
+use crate::rows::{columns as shape_columns, for_each_row, Cell, Column, Context, Kind, Shape};
 use crate::Provenance;
 use demarche_core::ArticleResult;
 use demarche_engine::RuleSet;
@@ -11,9 +11,14 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
+/// The columns of the CLI's default CSV shape: one row per stance.
+fn table_columns() -> Vec<Column> {
+    shape_columns(Shape::Stance)
+}
+
 /// The column names, in order: the CSV header.
 pub fn column_names() -> Vec<&'static str> {
-    COLUMNS.iter().map(|c| c.name).collect()
+    table_columns().iter().map(|c| c.name).collect()
 }
 
 /// `(names, kinds, columns)` of the table of `results` (an iterable of result dicts).
@@ -24,7 +29,8 @@ pub fn columns<'py>(
     rules: &RuleSet,
     provenance: &Provenance,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let columns: Vec<Bound<'py, PyList>> = COLUMNS.iter().map(|_| PyList::empty(py)).collect();
+    let table = table_columns();
+    let columns: Vec<Bound<'py, PyList>> = table.iter().map(|_| PyList::empty(py)).collect();
     for (i, obj) in results.try_iter()?.enumerate() {
         let obj = obj?;
         let result: ArticleResult = pythonize::depythonize(&obj)
@@ -56,7 +62,7 @@ pub fn columns<'py>(
         })?;
     }
     let names = column_names();
-    let kinds: Vec<&str> = COLUMNS
+    let kinds: Vec<&str> = table
         .iter()
         .map(|c| match c.kind {
             Kind::Text => "text",
