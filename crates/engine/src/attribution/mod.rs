@@ -232,7 +232,7 @@ impl<'c> Attributor<'c> {
             None
         } else {
             self.mentions_into(&s, &mut mentions, false);
-            if stances.is_empty() || self.c.frames.is_empty() {
+            if stances.is_empty() || !self.may_frame(&s, stances) {
                 self.attribute_sentence(&s, &mentions, paragraph, evidence, None)
             } else {
                 self.attribute_framed(&s, &mut mentions, paragraph, stances)
