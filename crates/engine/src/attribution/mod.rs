@@ -254,7 +254,12 @@ impl<'c> Attributor<'c> {
         stances: &[(usize, usize, usize)],
     ) -> Option<Attribution> {
         let mut all = Vec::new();
-        self.mentions_into(s, &mut all, true);
+        if s.any & F_QUOTE == 0 {
+            // Nothing quoted: reading quotes too finds the same mentions.
+            all.clone_from(mentions);
+        } else {
+            self.mentions_into(s, &mut all, true);
+        }
         let fills = self.fills(s, &all);
         let labels: Vec<usize> = stances.iter().map(|x| x.2).collect();
         let matches = self.match_frames(s, &fills, &labels);
