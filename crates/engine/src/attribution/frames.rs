@@ -127,13 +127,23 @@ impl Attributor<'_> {
         labels: &[usize],
     ) -> Vec<FrameMatch> {
         let mut out = Vec::new();
+        let mut fill_starts: Vec<usize> = fills.iter().map(|f| f.s).collect();
+        fill_starts.dedup();
         for (fi, frame) in self.c.frames.iter().enumerate() {
             if !applies(frame, labels.iter().copied()) {
                 continue;
             }
             let mut blocks: Option<Vec<(usize, usize)>> = None;
             for alt in frame.alts.iter().filter(|alt| may_match(s, alt)) {
-                for start in (0..s.len()).filter(|&p| may_start(s, fills, alt, p)) {
+                // A slot starts where a fill does; a token part where its first tokens are.
+                let slot_first = matches!(alt.first(), Some(FramePart::Slot(_)));
+                let at_fills = fill_starts.iter().copied().filter(|_| slot_first);
+                let at_tokens =
+                    (0..if slot_first { 0 } else { s.len() }).filter(|&p| match alt.first() {
+                        Some(FramePart::Tokens(t, false)) => t.may_start_at(s.v, p),
+                        _ => may_start(s, fills, alt, p),
+                    });
+                for start in at_fills.chain(at_tokens) {
                     let mut acc = Vec::new();
                     let Some(e) = match_parts(s, fills, alt, start, &mut acc) else {
                         continue;
