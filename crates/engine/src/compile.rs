@@ -93,8 +93,9 @@ pub(crate) struct Frame {
 /// A piece of a frame alternative.
 #[derive(Debug, Clone)]
 pub(crate) enum FramePart {
-    /// Tokens matched by a pattern; `true` when it may match nothing.
-    Tokens(Vec<Node>, bool),
+    /// Tokens matched by a pattern (one, in its matching form: tried only where its first
+    /// tokens are, in sentences that have what it needs); `true` when it may match nothing.
+    Tokens(Patterns, bool),
     /// A mention or chain of mentions in that role.
     Slot(Slot),
 }
@@ -645,7 +646,7 @@ fn frame_alternative(cx: &mut Ctx, fi: usize, p: &Spanned<Pattern>) -> Option<Ve
         };
         let node = compile_top(cx, fi, &seq);
         let empty = node.nullable();
-        parts.push(FramePart::Tokens(vec![node], empty));
+        parts.push(FramePart::Tokens(Patterns::new(vec![node]), empty));
     };
     for item in items {
         match &item.node {

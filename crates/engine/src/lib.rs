@@ -805,8 +805,17 @@ fn rank_needs(c: &mut Compiled) {
         &mut cues.carry,
         &mut cues.generic,
         &mut cues.office,
+        &mut cues.party,
     ] {
         p.rank(&cost);
+    }
+    for f in &mut c.frames {
+        f.guards.rank(&cost);
+        for part in f.alts.iter_mut().flatten() {
+            if let compile::FramePart::Tokens(p, _) = part {
+                p.rank(&cost);
+            }
+        }
     }
 }
 

@@ -10,8 +10,8 @@
 use super::words::*;
 use super::{chain_end, chain_from, Attributor, Mention, Sent};
 use crate::ast::Slot;
-use crate::compile::{FramePart, MentionKind};
-use crate::matcher::{find_all, longest_at};
+use crate::compile::{Frame, FramePart, MentionKind};
+use crate::matcher::find_all;
 
 /// A run of visible tokens that may fill a slot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,8 +101,25 @@ impl Attributor<'_> {
         out
     }
 
+    /// True if a frame may match in the sentence for a statement with these `stances`
+    /// (visible-token ranges and labels): one that applies to a label of theirs has an
+    /// alternative whose token parts the sentence has what they need for. When none does,
+    /// [`Attributor::match_frames`] would find nothing, and the sentence's mentions need
+    /// not be read for fills.
+    pub(super) fn may_frame(&self, s: &Sent, stances: &[(usize, usize, usize)]) -> bool {
+        self.c.frames.iter().any(|frame| {
+            applies(frame, stances.iter().map(|x| x.2))
+                && frame.alts.iter().any(|alt| may_match(s, alt))
+        })
+    }
+
     /// The frames that match in the sentence, each at most once per start, for a statement
     /// with `labels` (frames restricted to other labels are skipped).
+    ///
+    /// An alternative is tried only in a sentence that has what each of its token parts needs
+    /// (`Patterns::live`), and only at the positions where it may start: where its first
+    /// token part may start, or a fill starts when it begins with a slot. Its `unless`
+    /// patterns are matched only once it has matched somewhere.
     pub(super) fn match_frames(
         &self,
         s: &Sent,
@@ -110,38 +127,43 @@ impl Attributor<'_> {
         labels: &[usize],
     ) -> Vec<FrameMatch> {
         let mut out = Vec::new();
+        let mut fill_starts: Vec<usize> = fills.iter().map(|f| f.s).collect();
+        fill_starts.dedup();
         for (fi, frame) in self.c.frames.iter().enumerate() {
-            if !frame.labels.is_empty() && !frame.labels.iter().any(|l| labels.contains(l)) {
+            if !applies(frame, labels.iter().copied()) {
                 continue;
             }
-            let blocks = if frame.guards.is_empty() {
-                Vec::new()
-            } else {
-                crate::matcher::find_overlapping(&frame.guards, s.v)
-            };
-            let blocked =
-                |a: usize, b: usize| blocks.iter().any(|&g| crate::matcher::overlaps((a, b), g));
-            for alt in &frame.alts {
-                let starts: Vec<usize> = match alt.first() {
-                    Some(FramePart::Slot(_)) => {
-                        let mut v: Vec<usize> = fills.iter().map(|f| f.s).collect();
-                        v.dedup();
-                        v
-                    }
-                    _ => (0..s.len()).collect(),
-                };
-                for start in starts {
+            let mut blocks: Option<Vec<(usize, usize)>> = None;
+            for alt in frame.alts.iter().filter(|alt| may_match(s, alt)) {
+                // A slot starts where a fill does; a token part where its first tokens are.
+                let slot_first = matches!(alt.first(), Some(FramePart::Slot(_)));
+                let at_fills = fill_starts.iter().copied().filter(|_| slot_first);
+                let at_tokens =
+                    (0..if slot_first { 0 } else { s.len() }).filter(|&p| match alt.first() {
+                        Some(FramePart::Tokens(t, false)) => t.may_start_at(s.v, p),
+                        _ => may_start(s, fills, alt, p),
+                    });
+                for start in at_fills.chain(at_tokens) {
                     let mut acc = Vec::new();
-                    let found = match_parts(s, fills, alt, start, &mut acc);
-                    if let Some(e) = found.filter(|&e| !blocked(start, e)) {
-                        let fills = acc.into_iter().map(|(slot, i)| (slot, fills[i].clone()));
-                        out.push(FrameMatch {
-                            frame: fi,
-                            s: start,
-                            e,
-                            fills: fills.collect(),
-                        });
+                    let Some(e) = match_parts(s, fills, alt, start, &mut acc) else {
+                        continue;
+                    };
+                    let blocks = blocks.get_or_insert_with(|| {
+                        crate::matcher::find_overlapping(&frame.guards, s.v)
+                    });
+                    if blocks
+                        .iter()
+                        .any(|&g| crate::matcher::overlaps((start, e), g))
+                    {
+                        continue;
                     }
+                    let fills = acc.into_iter().map(|(slot, i)| (slot, fills[i].clone()));
+                    out.push(FrameMatch {
+                        frame: fi,
+                        s: start,
+                        e,
+                        fills: fills.collect(),
+                    });
                 }
             }
         }
@@ -255,6 +277,45 @@ impl Attributor<'_> {
     }
 }
 
+/// True if `frame` applies to a statement with one of `labels` (every frame does when it
+/// names no label).
+fn applies(frame: &Frame, mut labels: impl Iterator<Item = usize>) -> bool {
+    frame.labels.is_empty() || labels.any(|l| frame.labels.contains(&l))
+}
+
+/// True if the sentence has what every token part of a frame alternative that cannot match
+/// nothing needs ([`Patterns::live`](crate::matcher::Patterns::live)): else it cannot match.
+fn may_match(s: &Sent, parts: &[FramePart]) -> bool {
+    parts.iter().all(|part| match part {
+        FramePart::Tokens(p, false) => p.live(s.v) != 0,
+        _ => true,
+    })
+}
+
+/// True if a match of a frame alternative may start at visible token `pos` (`pos` < the
+/// sentence's length): its first token part may start there, or its first slot has a fill
+/// there; a part that may match nothing lets the next one start.
+fn may_start(s: &Sent, fills: &[Fill], parts: &[FramePart], pos: usize) -> bool {
+    let Some((first, rest)) = parts.split_first() else {
+        return true;
+    };
+    match first {
+        FramePart::Tokens(p, nullable) => {
+            p.may_start_at(s.v, pos) || (*nullable && may_start(s, fills, rest, pos))
+        }
+        FramePart::Slot(_) => fills_at(fills, pos).next().is_some(),
+    }
+}
+
+/// The fills (with their indices) that start at visible token `pos`; `fills` is sorted by
+/// start.
+fn fills_at(fills: &[Fill], pos: usize) -> impl Iterator<Item = (usize, &Fill)> {
+    let from = fills.partition_point(|f| f.s < pos);
+    (from..)
+        .zip(&fills[from..])
+        .take_while(move |(_, f)| f.s == pos)
+}
+
 /// Matches the pieces of a frame alternative from visible token `pos`: the end of the match,
 /// with the slots' fills (indices into `fills`) pushed on `acc`.
 fn match_parts(
@@ -268,8 +329,8 @@ fn match_parts(
         return Some(pos);
     };
     match first {
-        FramePart::Tokens(nodes, nullable) => {
-            if let Some(e) = longest_at(nodes, s.v, pos) {
+        FramePart::Tokens(patterns, nullable) => {
+            if let Some(e) = patterns.longest_at(s.v, pos) {
                 if let Some(end) = match_parts(s, fills, rest, e, acc) {
                     return Some(end);
                 }
@@ -280,7 +341,7 @@ fn match_parts(
             None
         }
         FramePart::Slot(slot) => {
-            for (i, f) in fills.iter().enumerate().filter(|(_, f)| f.s == pos) {
+            for (i, f) in fills_at(fills, pos) {
                 acc.push((*slot, i));
                 if let Some(end) = match_parts(s, fills, rest, f.e, acc) {
                     return Some(end);

@@ -232,7 +232,7 @@ impl<'c> Attributor<'c> {
             None
         } else {
             self.mentions_into(&s, &mut mentions, false);
-            if stances.is_empty() || self.c.frames.is_empty() {
+            if stances.is_empty() || !self.may_frame(&s, stances) {
                 self.attribute_sentence(&s, &mentions, paragraph, evidence, None)
             } else {
                 self.attribute_framed(&s, &mut mentions, paragraph, stances)
@@ -254,7 +254,12 @@ impl<'c> Attributor<'c> {
         stances: &[(usize, usize, usize)],
     ) -> Option<Attribution> {
         let mut all = Vec::new();
-        self.mentions_into(s, &mut all, true);
+        if s.any & F_QUOTE == 0 {
+            // Nothing quoted: reading quotes too finds the same mentions.
+            all.clone_from(mentions);
+        } else {
+            self.mentions_into(s, &mut all, true);
+        }
         let fills = self.fills(s, &all);
         let labels: Vec<usize> = stances.iter().map(|x| x.2).collect();
         let matches = self.match_frames(s, &fills, &labels);

@@ -1014,6 +1014,16 @@ impl Patterns {
         out
     }
 
+    /// The end of the longest non-empty match of any pattern starting at visible token `pos`
+    /// (none at or past the end of the sentence), each tried in its matching form and only
+    /// if it may start there.
+    pub fn longest_at(&self, v: &View, pos: usize) -> Option<usize> {
+        if pos >= v.len() {
+            return None;
+        }
+        self.longest_live(v, pos, u64::MAX)
+    }
+
     /// True if a match may start at visible token `p` (a cheap test of its first token).
     pub fn may_start_at(&self, v: &View, p: usize) -> bool {
         !self.nodes.is_empty() && self.first.as_ref().is_none_or(|f| f.allows(v, p))
