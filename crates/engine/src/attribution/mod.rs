@@ -567,6 +567,7 @@ impl<'c> Attributor<'c> {
                 .iter()
                 .position(|m| m.s >= from && ok(m))
                 .or_else(|| mentions.iter().position(ok))
+                .or_else(|| opening_clause_subject(s, mentions, evidence?))
         };
         match main_cue {
             Some(&(cs, ce)) => {
@@ -587,9 +588,11 @@ impl<'c> Attributor<'c> {
                     let comma_at = if det { ms - 2 } else { ms.saturating_sub(1) };
                     in_region(&mentions[i]) && reaches_cue(i) && ms > rs && s.is(comma_at, F_COMMA)
                 });
+                // "... in the north, Russia, China and the EU said": a chain that opens
+                // after a preposition is a place, not the subject.
                 let before = match first {
-                    Some(f) if reaches_cue(f) => Some(f),
-                    _ => abutting.or(first),
+                    Some(f) if reaches_cue(f) && !after_preposition(s, mentions[f].s) => Some(f),
+                    _ => abutting.map(|i| list_head(s, mentions, i)).or(first),
                 };
                 // '"...," Valtonen told reporters in Vienna': a place after a preposition is
                 // never the speaker.
@@ -686,8 +689,19 @@ impl<'c> Attributor<'c> {
             }
         }
         if !actors.is_empty() {
+            // "X's ministry said that X, as chair of ASEAN, is ...": the speaker's state named
+            // again, as a chair, within the sentence.
+            let end = chain_end(mentions, chain.clone());
+            let again = || {
+                mentions
+                    .iter()
+                    .filter(|m| m.s >= end && m.kind == MentionKind::Actor(actors[0]))
+                    .filter(|m| (m.e..m.e + 3).any(|p| s.is_at(p, F_CHAIR)))
+                    .find_map(|m| self.chaired_body(s, mentions, m.e))
+            };
             return self
                 .chaired_body(s, mentions, mentions[chain.start].e)
+                .or_else(|| (actors.len() == 1).then(again).flatten())
                 .map_or(actors, |b| vec![b]);
         }
         let has = |k: MentionKind| mentions[chain.clone()].iter().any(|m| m.kind == k);
@@ -839,6 +853,42 @@ pub(super) fn skip_zones(v: &View, bits: &mut [u32]) {
     }
 }
 
+/// "Worried over the clashes, the US envoy spoke with ...": a sentence whose stance opens it
+/// in a participle clause has its subject after the clause's comma.
+fn opening_clause_subject(s: &Sent, mentions: &[Mention], evidence: usize) -> Option<usize> {
+    // The clause opens with a participle or an adverb ("Worried", "Deeply alarmed"), not
+    // with a first-person speaker ("I'm concerned about ..., #Place").
+    let w = s.v.folded(0);
+    let participle = w.ends_with("ed") || w.ends_with("ing") || w.ends_with("ly");
+    if evidence > 1 || !participle {
+        return None;
+    }
+    let comma =
+        (evidence..s.len().min(evidence + 12)).find(|&p| s.is(p, F_COMMA) && !s.in_quote(p))?;
+    mentions
+        .iter()
+        .position(|m| m.s > comma && m.s <= comma + 3 && !s.in_quote(m.s) && !s.is_at(m.e, F_END))
+}
+
+/// "Israel's allies France, Germany, and the UK said": the speaker found after a comma heads
+/// a list ("A, B, and C") that starts one mention earlier, with no comma before it.
+fn list_head(s: &Sent, mentions: &[Mention], i: usize) -> usize {
+    if i == 0 {
+        return i;
+    }
+    let prev = mentions[i - 1];
+    let bare_comma = prev.e + 1 == mentions[i].s && s.is(prev.e, F_COMMA);
+    let chain = chain_from(s, mentions, i - 1);
+    let listed = chain.end > i + 1 && chain.len() >= 3;
+    let lead = prev.s == 0 || !s.is(prev.s - 1, F_COMMA);
+    let and = (prev.s..chain_end(mentions, chain.clone())).any(|p| s.v.folded(p) == "and");
+    if bare_comma && listed && lead && and && !s.is(prev.s, F_SKIP) {
+        i - 1
+    } else {
+        i
+    }
+}
+
 /// A mention right after "in", "at", "from" or "to" ("told reporters in Vienna") is a place or
 /// an addressee, not a speaker.
 fn after_preposition(s: &Sent, m: usize) -> bool {
@@ -877,9 +927,11 @@ fn headline_prefix(s: &Sent, mentions: &[Mention]) -> Option<usize> {
         .position(|n| n.s == c + 1 || (det && n.s == c + 2));
     // "UN chief: Israel must stop the strikes": the mention after the colon is the object of
     // the prefix speaker's demand.
+    // "Tripoli: The UN mission has called on ...": "has" before a speech verb is the
+    // auxiliary of the speaker's own verb, not a demand on the mention.
     let modal = |i: usize| {
         let end = chain_end(mentions, chain_from(s, mentions, i));
-        end < s.len() && s.is(end, F_MODAL)
+        end < s.len() && s.is(end, F_MODAL) && !s.is_at(end + 1, F_SPEECH_CUE)
     };
     match next {
         Some(i) if !modal(i) => Some(i),
@@ -957,9 +1009,13 @@ fn chain_from(s: &Sent, mentions: &[Mention], first: usize) -> Chain {
         let apposition = gap.clone().all(|p| s.is(p, F_COMMA)) && s.is_at(next.e, F_POSS);
         // "UN, Western capitals urge ...": a generic speaker may join a coordination; it adds
         // no actor.
-        let coordinated = gap.clone().all(|p| s.is(p, F_COORD))
+        // "the Sudanese Armed Forces (SAF) and the Rapid Support Forces (RSF)": a bracketed
+        // short form between coordinated mentions is read over.
+        let (plain, bracketed) = unbracketed(s, gap.clone());
+        let coordinated = plain.iter().all(|&p| s.is(p, F_COORD))
             && matches!(next.kind, MentionKind::Actor(_) | MentionKind::Generic)
-            && gap.len() <= 3
+            && plain.len() <= 3
+            && (plain.len() == gap.len() || bracketed)
             && !apposition;
         if !(adjacent || coordinated) || gap.clone().any(|p| s.in_quote(p)) {
             break;
@@ -967,6 +1023,27 @@ fn chain_from(s: &Sent, mentions: &[Mention], first: usize) -> Chain {
         last += 1;
     }
     first..last + 1
+}
+
+/// The tokens of `gap` outside brackets, and whether the brackets in it are closed and short
+/// (at most three tokens inside: "(SAF)", "(Vladimir)").
+fn unbracketed(s: &Sent, gap: std::ops::Range<usize>) -> (Vec<usize>, bool) {
+    let mut plain = Vec::new();
+    let (mut depth, mut inside, mut ok) = (0usize, 0usize, true);
+    for p in gap {
+        match s.v.folded(p) {
+            "(" => depth += 1,
+            ")" if depth == 0 && plain.is_empty() => {}
+            ")" => {
+                ok &= depth > 0;
+                depth = depth.saturating_sub(1);
+            }
+            _ if depth > 0 => inside += 1,
+            _ => plain.push(p),
+        }
+    }
+    // An opening bracket may hold the next mention ("Forces (RSF)"): depth 1 at the end.
+    (plain, ok && depth <= 1 && inside <= 3)
 }
 
 /// Byte range of a chain, with a leading determiner when there is one.
@@ -977,7 +1054,12 @@ fn speaker_span(s: &Sent, mentions: &[Mention], chain: Chain) -> (usize, usize) 
     } else {
         first.s
     };
-    s.v.bytes(start, chain_end(mentions, chain))
+    let mut end = chain_end(mentions, chain);
+    // "the United Nations (UN)": a chain that ends on a bracketed short form keeps the bracket.
+    if end < s.len() && end >= 2 && s.v.folded(end) == ")" && s.v.folded(end - 2) == "(" {
+        end += 1;
+    }
+    s.v.bytes(start, end)
 }
 
 #[cfg(test)]
@@ -995,6 +1077,7 @@ lemma urge = urges urged urging
 lemma express = expresses expressed expressing
 rule restraint.exercise-restraint { label restraint match exercise restraint }
 rule concern.expressed-concern { label concern match expressed concern }
+rule concern.worried { label concern match worried over }
 actor USA "United States" { alias "United States" | "US" | "Washington" | "State Department" person "Ned Price" | "Price" }
 actor RUS "Russia" { alias "Russia" | "Moscow" | "Russian" | "Kremlin" person "Dmitry Peskov" | "Peskov" }
 actor ARM "Armenia" { alias "Armenia" }
@@ -1050,6 +1133,18 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         ("Armenia and Azerbaijan urged to exercise restraint", "", &[]),
         ("Russia, Armenia's ally, urged them to exercise restraint.", "Russia", &["RUS"]),
         ("The EU and the Organisation of Islamic Cooperation urged all to exercise restraint.", "The EU and the Organisation of Islamic Cooperation", &["EU", "OIC"]),
+        // A headline's "has" before a speech verb is an auxiliary, not a demand.
+        ("Moscow: The UN has urged all to exercise restraint", "The UN", &["UN"]),
+        // A chain opening after a preposition is a place; the speaker is after the comma.
+        ("All must exercise restraint over tensions in Armenia, the EU and the United States said.", "the EU and the United States", &["EU", "USA"]),
+        // A list after a comma starts one mention earlier.
+        ("Longtime Armenia allies Russia, Finland, and the United States urged all to exercise restraint.", "Russia, Finland, and the United States", &["RUS", "FIN", "USA"]),
+        // A stance that opens the sentence in a participle clause: the subject follows it.
+        ("Worried over the tension, Ned Price spoke with Armenia and Azerbaijan, urging them to exercise restraint.", "Ned Price", &["USA"]),
+        // The speaker's state named again as a chair speaks for the body.
+        ("The Laos foreign ministry said that Laos, as chair of ASEAN, urged all to exercise restraint.", "The Laos foreign ministry", &["ASEAN"]),
+        // A bracketed short form does not break a coordination.
+        ("The European Union (EU) and the United Nations (UN) urged all to exercise restraint.", "The European Union (EU) and the United Nations (UN)", &["EU", "UN"]),
     ];
 
     /// Texts for the fast-path tests: the cases, and words of every class, cased and
