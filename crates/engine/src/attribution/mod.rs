@@ -591,7 +591,7 @@ impl<'c> Attributor<'c> {
                 // "... in the north, Russia, China and the EU said": a chain that opens
                 // after a preposition is a place, not the subject.
                 let before = match first {
-                    Some(f) if reaches_cue(f) && !after_preposition(s, mentions[f].s) => Some(f),
+                    Some(f) if reaches_cue(f) && !place_before(s, mentions[f].s) => Some(f),
                     _ => abutting.map(|i| list_head(s, mentions, i)).or(first),
                 };
                 // '"...," Valtonen told reporters in Vienna': a place after a preposition is
@@ -835,7 +835,17 @@ pub(super) fn skip_zones(v: &View, bits: &mut [u32]) {
     let mut start = dateline_end(v, bits).unwrap_or(0);
     bits[..start].iter_mut().for_each(|b| *b |= F_SKIP);
     // "On Monday, in Yerevan, the UN said": skip each leading adverbial up to its comma.
-    while start < len && bits[start] & F_LEADING != 0 {
+    // "Delivering a statement after the vote, X said": so is an opening participle clause.
+    let opening = |bits: &[u32], p: usize| {
+        // A participle, not a name that ends in "ing" ("Beijing, ...", "Xining officials").
+        let participle = p == 0
+            && bits[p] & (F_ALIAS | F_QUOTE) == 0
+            && bits[p] & F_ING != 0
+            && len > 1
+            && bits[1] & (F_NAME | F_COMMA | F_QUOTE) == 0;
+        bits[p] & F_LEADING != 0 || participle
+    };
+    while start < len && opening(bits, start) {
         let Some(end) = (start..len.min(start + 14)).find(|&p| comma(bits, p)) else {
             break;
         };
@@ -887,6 +897,12 @@ fn list_head(s: &Sent, mentions: &[Mention], i: usize) -> usize {
     } else {
         i
     }
+}
+
+/// A mention after "in", "at", "from" or "to", directly or past one name word ("in Northern
+/// Kosovo").
+fn place_before(s: &Sent, m: usize) -> bool {
+    after_preposition(s, m) || (m > 1 && s.is(m - 1, F_NAME) && s.is(m - 2, F_PLACE))
 }
 
 /// A mention right after "in", "at", "from" or "to" ("told reporters in Vienna") is a place or
@@ -1145,6 +1161,10 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         ("The Laos foreign ministry said that Laos, as chair of ASEAN, urged all to exercise restraint.", "The Laos foreign ministry", &["ASEAN"]),
         // A bracketed short form does not break a coordination.
         ("The European Union (EU) and the United Nations (UN) urged all to exercise restraint.", "The European Union (EU) and the United Nations (UN)", &["EU", "UN"]),
+        // A place after a preposition and a name word ("in Northern Armenia") is no subject.
+        ("All must exercise restraint over tensions in Northern Armenia, the EU and the United States said.", "the EU and the United States", &["EU", "USA"]),
+        // An opening participle clause is skipped like a leading adverbial.
+        ("Delivering a statement after the vote, Russian envoy Dmitry Peskov said all must exercise restraint.", "Russian envoy Dmitry Peskov", &["RUS"]),
     ];
 
     /// Texts for the fast-path tests: the cases, and words of every class, cased and
