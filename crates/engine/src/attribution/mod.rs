@@ -1013,6 +1013,7 @@ fn chain_from(s: &Sent, mentions: &[Mention], first: usize) -> Chain {
         return first..first + 1;
     }
     let mut last = first;
+    let mut closed = false;
     while let Some(next) = mentions.get(last + 1) {
         let gap = mentions[last].e..next.s;
         // "AU Commission Chairperson Mahmoud Ali Youssouf": up to two title words between.
@@ -1033,9 +1034,19 @@ fn chain_from(s: &Sent, mentions: &[Mention], first: usize) -> Chain {
             && plain.len() <= 3
             && (plain.len() == gap.len() || bracketed)
             && !apposition;
-        if !(adjacent || coordinated) || gap.clone().any(|p| s.in_quote(p)) {
+        // A quote boundary breaks a chain; inside one quotation ('"We urge Chile and Peru
+        // to ..."', for a target) the chain goes on.
+        let quoted = s.in_quote(mentions[last].s) && s.in_quote(next.s);
+        if !(adjacent || coordinated) || gap.clone().any(|p| s.in_quote(p) != quoted) {
             break;
         }
+        // "the army and the RSF, Egypt said": after "and" closed a list, a bare comma opens
+        // something else.
+        let bare_comma = !gap.is_empty() && gap.clone().all(|p| s.is(p, F_COMMA));
+        if bare_comma && closed {
+            break;
+        }
+        closed |= gap.clone().any(|p| s.v.folded(p) == "and");
         last += 1;
     }
     first..last + 1
@@ -1163,6 +1174,8 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         ("The European Union (EU) and the United Nations (UN) urged all to exercise restraint.", "The European Union (EU) and the United Nations (UN)", &["EU", "UN"]),
         // A place after a preposition and a name word ("in Northern Armenia") is no subject.
         ("All must exercise restraint over tensions in Northern Armenia, the EU and the United States said.", "the EU and the United States", &["EU", "USA"]),
+        // After "and" closed a list, a bare comma opens something else: the speaker.
+        ("All must exercise restraint in Armenia and Azerbaijan, Russia said.", "Russia", &["RUS"]),
         // An opening participle clause is skipped like a leading adverbial.
         ("Delivering a statement after the vote, Russian envoy Dmitry Peskov said all must exercise restraint.", "Russian envoy Dmitry Peskov", &["RUS"]),
     ];
