@@ -10,11 +10,17 @@
 //!    sentence subject; a participle cue ("adding", "noting") defers to the subject;
 //!    a headline "MENTION: ..." prefers the mention right after the colon; a clause after ";"
 //!    has its own subject; a passive appeal ("parties urged to return") names no speaker;
-//! 3. no cue: the first mention before the first evidence (the subject);
+//!    a chain after a preposition ("in Northern Kosovo, the EU and the US said") is a place,
+//!    and an "A, B, and C" list found after a comma starts at A; an opening participle clause
+//!    ("Delivering a statement after the vote, X said") is skipped like a leading adverbial;
+//! 3. no cue: the first mention before the first evidence (the subject); when the evidence
+//!    opens the sentence ("Worried over the clashes, the US envoy ..."), the first mention
+//!    after its comma;
 //! 4. the chosen mention is extended over adjacent and coordinated mentions ("The US, Russia
 //!    and the EU"); its actors are theirs; an office or document with no actor of its own takes
-//!    the sentence's first actor, then the carried speaker; a pronoun or "the statement" takes
-//!    the carried speaker of this or the previous paragraph;
+//!    the sentence's first actor, then the carried speaker; a state named again as a chair
+//!    ("X said that X, as chair of ASEAN, ...") speaks for the body; a pronoun or "the
+//!    statement" takes the carried speaker of this or the previous paragraph;
 //! 5. a stance sentence with no mention outside quotes whose evidence is quoted keeps the
 //!    carried speaker (its original mention);
 //! 6. unknown capitalised words right after a resolved speaker ("AU Commission Chairperson
