@@ -12,7 +12,7 @@
 //!    has its own subject; a passive appeal ("parties urged to return") names no speaker;
 //!    a chain after a preposition ("in Northern Kosovo, the EU and the US said") is a place,
 //!    and an "A, B, and C" list found after a comma starts at A; an opening participle clause
-//!    ("Delivering a statement after the vote, X said") is skipped like a leading adverbial;
+//!    ("Reading out a statement after the ballot, X said") is skipped like a leading adverbial;
 //! 3. no cue: the first mention before the first evidence (the subject); when the evidence
 //!    opens the sentence ("Worried over the clashes, the US envoy ..."), the first mention
 //!    after its comma;
@@ -841,7 +841,7 @@ pub(super) fn skip_zones(v: &View, bits: &mut [u32]) {
     let mut start = dateline_end(v, bits).unwrap_or(0);
     bits[..start].iter_mut().for_each(|b| *b |= F_SKIP);
     // "On Monday, in Yerevan, the UN said": skip each leading adverbial up to its comma.
-    // "Delivering a statement after the vote, X said": so is an opening participle clause.
+    // "Reading out a statement after the ballot, X said": so is an opening participle clause.
     let opening = |bits: &[u32], p: usize| {
         // A participle, not a name that ends in "ing" ("Beijing, ...", "Xining officials").
         let participle = p == 0
@@ -1183,7 +1183,7 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         // After "and" closed a list, a bare comma opens something else: the speaker.
         ("All must exercise restraint in Armenia and Azerbaijan, Russia said.", "Russia", &["RUS"]),
         // An opening participle clause is skipped like a leading adverbial.
-        ("Delivering a statement after the vote, Russian envoy Dmitry Peskov said all must exercise restraint.", "Russian envoy Dmitry Peskov", &["RUS"]),
+        ("Reading out a statement after the ballot, Russian envoy Dmitry Peskov said all must exercise restraint.", "Russian envoy Dmitry Peskov", &["RUS"]),
     ];
 
     /// Texts for the fast-path tests: the cases, and words of every class, cased and
