@@ -59,6 +59,10 @@ pub(crate) struct TargetChoice {
 /// target of that stance.
 const NEAR: usize = 4;
 
+/// How far (in tokens) the stances of an appeal's infinitive clause may lie after a frame
+/// that ends on "to" ("urged X to cease its support to Y and withdraw").
+const FAR: usize = 16;
+
 impl Attributor<'_> {
     /// Every way a slot may be filled in the sentence: each mention chain (and its first
     /// mention alone), with and without the determiner before it; each party phrase.
@@ -68,7 +72,12 @@ impl Attributor<'_> {
             let chain = chain_from(s, mentions, i);
             let chains = [Some(chain.clone()), (chain.len() > 1).then(|| i..i + 1)];
             for chain in chains.into_iter().flatten() {
-                let (ms, e) = (mentions[i].s, chain_end(mentions, chain.clone()));
+                let (ms, mut e) = (mentions[i].s, chain_end(mentions, chain.clone()));
+                // "the Rapid Support Forces (RSF) paramilitaries": a fill that ends on a
+                // bracketed short form takes the closing bracket too.
+                if e < s.len() && e > ms + 1 && s.v.folded(e) == ")" && s.v.folded(e - 2) == "(" {
+                    e += 1;
+                }
                 let with_det = ms > 0 && s.is(ms - 1, F_DET);
                 if with_det {
                     out.push(Fill {
@@ -205,6 +214,14 @@ impl Attributor<'_> {
                             _ => None,
                         })
                         .collect();
+                    // "US Secretary of State Mike Pompeo" is one party, not two.
+                    let mut states = states;
+                    let mut seen = Vec::new();
+                    states.retain(|a| {
+                        let new = !seen.contains(a);
+                        seen.push(*a);
+                        new
+                    });
                     let distinct = states.iter().filter(|a| !speaker.contains(a)).count();
                     if distinct >= 2 && !states.iter().any(|a| speaker.contains(a)) {
                         states.into_iter().for_each(|a| {
@@ -230,10 +247,17 @@ impl Attributor<'_> {
         stances: &[(usize, usize)],
         speaker: &[usize],
     ) -> Option<TargetChoice> {
+        // "called on Rwanda to cease its support and withdraw its troops": an appeal frame
+        // that ends on "to" reaches the stances of the infinitive clause after it, up to the
+        // end of the clause.
+        let appeal = |m: &FrameMatch| m.e > m.s && s.v.folded(m.e - 1) == "to";
+        let reaches = |m: &FrameMatch, es: usize| {
+            appeal(m) && es >= m.e && es <= m.e + FAR && !(m.e..es).any(|p| s.is(p, F_SEMI | F_END))
+        };
         let near = |m: &FrameMatch| {
             stances
                 .iter()
-                .any(|&(es, ee)| m.s <= ee + NEAR && es <= m.e + NEAR)
+                .any(|&(es, ee)| (m.s <= ee + NEAR && es <= m.e + NEAR) || reaches(m, es))
         };
         let mut chosen: Option<TargetChoice> = None;
         for m in matches.iter().filter(|m| near(m)) {

@@ -10,11 +10,17 @@
 //!    sentence subject; a participle cue ("adding", "noting") defers to the subject;
 //!    a headline "MENTION: ..." prefers the mention right after the colon; a clause after ";"
 //!    has its own subject; a passive appeal ("parties urged to return") names no speaker;
-//! 3. no cue: the first mention before the first evidence (the subject);
+//!    a chain after a preposition ("in Northern Kosovo, the EU and the US said") is a place,
+//!    and an "A, B, and C" list found after a comma starts at A; an opening participle clause
+//!    ("Reading out a statement after the ballot, X said") is skipped like a leading adverbial;
+//! 3. no cue: the first mention before the first evidence (the subject); when the evidence
+//!    opens the sentence ("Worried over the clashes, the US envoy ..."), the first mention
+//!    after its comma;
 //! 4. the chosen mention is extended over adjacent and coordinated mentions ("The US, Russia
 //!    and the EU"); its actors are theirs; an office or document with no actor of its own takes
-//!    the sentence's first actor, then the carried speaker; a pronoun or "the statement" takes
-//!    the carried speaker of this or the previous paragraph;
+//!    the sentence's first actor, then the carried speaker; a state named again as a chair
+//!    ("X said that X, as chair of ASEAN, ...") speaks for the body; a pronoun or "the
+//!    statement" takes the carried speaker of this or the previous paragraph;
 //! 5. a stance sentence with no mention outside quotes whose evidence is quoted keeps the
 //!    carried speaker (its original mention);
 //! 6. unknown capitalised words right after a resolved speaker ("AU Commission Chairperson
@@ -572,6 +578,7 @@ impl<'c> Attributor<'c> {
                 .iter()
                 .position(|m| m.s >= from && ok(m))
                 .or_else(|| mentions.iter().position(ok))
+                .or_else(|| opening_clause_subject(s, mentions, evidence?))
         };
         match main_cue {
             Some(&(cs, ce)) => {
@@ -592,9 +599,11 @@ impl<'c> Attributor<'c> {
                     let comma_at = if det { ms - 2 } else { ms.saturating_sub(1) };
                     in_region(&mentions[i]) && reaches_cue(i) && ms > rs && s.is(comma_at, F_COMMA)
                 });
+                // "... in the north, Russia, China and the EU said": a chain that opens
+                // after a preposition is a place, not the subject.
                 let before = match first {
-                    Some(f) if reaches_cue(f) => Some(f),
-                    _ => abutting.or(first),
+                    Some(f) if reaches_cue(f) && !place_before(s, mentions[f].s) => Some(f),
+                    _ => abutting.map(|i| list_head(s, mentions, i)).or(first),
                 };
                 // '"...," Valtonen told reporters in Vienna': a place after a preposition is
                 // never the speaker.
@@ -691,8 +700,19 @@ impl<'c> Attributor<'c> {
             }
         }
         if !actors.is_empty() {
+            // "X's ministry said that X, as chair of ASEAN, is ...": the speaker's state named
+            // again, as a chair, within the sentence.
+            let end = chain_end(mentions, chain.clone());
+            let again = || {
+                mentions
+                    .iter()
+                    .filter(|m| m.s >= end && m.kind == MentionKind::Actor(actors[0]))
+                    .filter(|m| (m.e..m.e + 3).any(|p| s.is_at(p, F_CHAIR)))
+                    .find_map(|m| self.chaired_body(s, mentions, m.e))
+            };
             return self
                 .chaired_body(s, mentions, mentions[chain.start].e)
+                .or_else(|| (actors.len() == 1).then(again).flatten())
                 .map_or(actors, |b| vec![b]);
         }
         let has = |k: MentionKind| mentions[chain.clone()].iter().any(|m| m.kind == k);
@@ -826,7 +846,17 @@ pub(super) fn skip_zones(v: &View, bits: &mut [u32]) {
     let mut start = dateline_end(v, bits).unwrap_or(0);
     bits[..start].iter_mut().for_each(|b| *b |= F_SKIP);
     // "On Monday, in Yerevan, the UN said": skip each leading adverbial up to its comma.
-    while start < len && bits[start] & F_LEADING != 0 {
+    // "Reading out a statement after the ballot, X said": so is an opening participle clause.
+    let opening = |bits: &[u32], p: usize| {
+        // A participle, not a name that ends in "ing" ("Beijing, ...", "Xining officials").
+        let participle = p == 0
+            && bits[p] & (F_ALIAS | F_QUOTE) == 0
+            && bits[p] & F_ING != 0
+            && len > 1
+            && bits[1] & (F_NAME | F_COMMA | F_QUOTE) == 0;
+        bits[p] & F_LEADING != 0 || participle
+    };
+    while start < len && opening(bits, start) {
         let Some(end) = (start..len.min(start + 14)).find(|&p| comma(bits, p)) else {
             break;
         };
@@ -842,6 +872,48 @@ pub(super) fn skip_zones(v: &View, bits: &mut [u32]) {
         }
         p += 1;
     }
+}
+
+/// "Worried over the clashes, the US envoy spoke with ...": a sentence whose stance opens it
+/// in a participle clause has its subject after the clause's comma.
+fn opening_clause_subject(s: &Sent, mentions: &[Mention], evidence: usize) -> Option<usize> {
+    // The clause opens with a participle or an adverb ("Worried", "Deeply alarmed"), not
+    // with a first-person speaker ("I'm concerned about ..., #Place").
+    let w = s.v.folded(0);
+    let participle = w.ends_with("ed") || w.ends_with("ing") || w.ends_with("ly");
+    if evidence > 1 || !participle {
+        return None;
+    }
+    let comma =
+        (evidence..s.len().min(evidence + 12)).find(|&p| s.is(p, F_COMMA) && !s.in_quote(p))?;
+    mentions
+        .iter()
+        .position(|m| m.s > comma && m.s <= comma + 3 && !s.in_quote(m.s) && !s.is_at(m.e, F_END))
+}
+
+/// "Israel's allies France, Germany, and the UK said": the speaker found after a comma heads
+/// a list ("A, B, and C") that starts one mention earlier, with no comma before it.
+fn list_head(s: &Sent, mentions: &[Mention], i: usize) -> usize {
+    if i == 0 {
+        return i;
+    }
+    let prev = mentions[i - 1];
+    let bare_comma = prev.e + 1 == mentions[i].s && s.is(prev.e, F_COMMA);
+    let chain = chain_from(s, mentions, i - 1);
+    let listed = chain.end > i + 1 && chain.len() >= 3;
+    let lead = prev.s == 0 || !s.is(prev.s - 1, F_COMMA);
+    let and = (prev.s..chain_end(mentions, chain.clone())).any(|p| s.v.folded(p) == "and");
+    if bare_comma && listed && lead && and && !s.is(prev.s, F_SKIP) {
+        i - 1
+    } else {
+        i
+    }
+}
+
+/// A mention after "in", "at", "from" or "to", directly or past one name word ("in Northern
+/// Kosovo").
+fn place_before(s: &Sent, m: usize) -> bool {
+    after_preposition(s, m) || (m > 1 && s.is(m - 1, F_NAME) && s.is(m - 2, F_PLACE))
 }
 
 /// A mention right after "in", "at", "from" or "to" ("told reporters in Vienna") is a place or
@@ -882,9 +954,11 @@ fn headline_prefix(s: &Sent, mentions: &[Mention]) -> Option<usize> {
         .position(|n| n.s == c + 1 || (det && n.s == c + 2));
     // "UN chief: Israel must stop the strikes": the mention after the colon is the object of
     // the prefix speaker's demand.
+    // "Tripoli: The UN mission has called on ...": "has" before a speech verb is the
+    // auxiliary of the speaker's own verb, not a demand on the mention.
     let modal = |i: usize| {
         let end = chain_end(mentions, chain_from(s, mentions, i));
-        end < s.len() && s.is(end, F_MODAL)
+        end < s.len() && s.is(end, F_MODAL) && !s.is_at(end + 1, F_SPEECH_CUE)
     };
     match next {
         Some(i) if !modal(i) => Some(i),
@@ -950,6 +1024,7 @@ fn chain_from(s: &Sent, mentions: &[Mention], first: usize) -> Chain {
         return first..first + 1;
     }
     let mut last = first;
+    let mut closed = false;
     while let Some(next) = mentions.get(last + 1) {
         let gap = mentions[last].e..next.s;
         // "AU Commission Chairperson Mahmoud Ali Youssouf": up to two title words between.
@@ -962,16 +1037,51 @@ fn chain_from(s: &Sent, mentions: &[Mention], first: usize) -> Chain {
         let apposition = gap.clone().all(|p| s.is(p, F_COMMA)) && s.is_at(next.e, F_POSS);
         // "UN, Western capitals urge ...": a generic speaker may join a coordination; it adds
         // no actor.
-        let coordinated = gap.clone().all(|p| s.is(p, F_COORD))
+        // "the Sudanese Armed Forces (SAF) and the Rapid Support Forces (RSF)": a bracketed
+        // short form between coordinated mentions is read over.
+        let (plain, bracketed) = unbracketed(s, gap.clone());
+        let coordinated = plain.iter().all(|&p| s.is(p, F_COORD))
             && matches!(next.kind, MentionKind::Actor(_) | MentionKind::Generic)
-            && gap.len() <= 3
+            && plain.len() <= 3
+            && (plain.len() == gap.len() || bracketed)
             && !apposition;
-        if !(adjacent || coordinated) || gap.clone().any(|p| s.in_quote(p)) {
+        // A quote boundary breaks a chain; inside one quotation ('"We urge Chile and Peru
+        // to ..."', for a target) the chain goes on.
+        let quoted = s.in_quote(mentions[last].s) && s.in_quote(next.s);
+        if !(adjacent || coordinated) || gap.clone().any(|p| s.in_quote(p) != quoted) {
             break;
         }
+        // "the army and the RSF, Egypt said": after "and" closed a list, a bare comma opens
+        // something else.
+        let bare_comma = !gap.is_empty() && gap.clone().all(|p| s.is(p, F_COMMA));
+        if bare_comma && closed {
+            break;
+        }
+        closed |= gap.clone().any(|p| s.v.folded(p) == "and");
         last += 1;
     }
     first..last + 1
+}
+
+/// The tokens of `gap` outside brackets, and whether the brackets in it are closed and short
+/// (at most three tokens inside: "(SAF)", "(Vladimir)").
+fn unbracketed(s: &Sent, gap: std::ops::Range<usize>) -> (Vec<usize>, bool) {
+    let mut plain = Vec::new();
+    let (mut depth, mut inside, mut ok) = (0usize, 0usize, true);
+    for p in gap {
+        match s.v.folded(p) {
+            "(" => depth += 1,
+            ")" if depth == 0 && plain.is_empty() => {}
+            ")" => {
+                ok &= depth > 0;
+                depth = depth.saturating_sub(1);
+            }
+            _ if depth > 0 => inside += 1,
+            _ => plain.push(p),
+        }
+    }
+    // An opening bracket may hold the next mention ("Forces (RSF)"): depth 1 at the end.
+    (plain, ok && depth <= 1 && inside <= 3)
 }
 
 /// Byte range of a chain, with a leading determiner when there is one.
@@ -982,7 +1092,12 @@ fn speaker_span(s: &Sent, mentions: &[Mention], chain: Chain) -> (usize, usize) 
     } else {
         first.s
     };
-    s.v.bytes(start, chain_end(mentions, chain))
+    let mut end = chain_end(mentions, chain);
+    // "the United Nations (UN)": a chain that ends on a bracketed short form keeps the bracket.
+    if end < s.len() && end >= 2 && s.v.folded(end) == ")" && s.v.folded(end - 2) == "(" {
+        end += 1;
+    }
+    s.v.bytes(start, end)
 }
 
 #[cfg(test)]
@@ -1000,6 +1115,7 @@ lemma urge = urges urged urging
 lemma express = expresses expressed expressing
 rule restraint.exercise-restraint { label restraint match exercise restraint }
 rule concern.expressed-concern { label concern match expressed concern }
+rule concern.worried { label concern match worried over }
 actor USA "United States" { alias "United States" | "US" | "Washington" | "State Department" person "Ned Price" | "Price" }
 actor RUS "Russia" { alias "Russia" | "Moscow" | "Russian" | "Kremlin" person "Dmitry Peskov" | "Peskov" }
 actor ARM "Armenia" { alias "Armenia" }
@@ -1055,6 +1171,24 @@ cue office "foreign ministry" | "foreign minister" | spokesperson | spokesman
         ("Armenia and Azerbaijan urged to exercise restraint", "", &[]),
         ("Russia, Armenia's ally, urged them to exercise restraint.", "Russia", &["RUS"]),
         ("The EU and the Organisation of Islamic Cooperation urged all to exercise restraint.", "The EU and the Organisation of Islamic Cooperation", &["EU", "OIC"]),
+        // A headline's "has" before a speech verb is an auxiliary, not a demand.
+        ("Moscow: The UN has urged all to exercise restraint", "The UN", &["UN"]),
+        // A chain opening after a preposition is a place; the speaker is after the comma.
+        ("All must exercise restraint over tensions in Armenia, the EU and the United States said.", "the EU and the United States", &["EU", "USA"]),
+        // A list after a comma starts one mention earlier.
+        ("Longtime Armenia allies Russia, Finland, and the United States urged all to exercise restraint.", "Russia, Finland, and the United States", &["RUS", "FIN", "USA"]),
+        // A stance that opens the sentence in a participle clause: the subject follows it.
+        ("Worried over the tension, Ned Price spoke with Armenia and Azerbaijan, urging them to exercise restraint.", "Ned Price", &["USA"]),
+        // The speaker's state named again as a chair speaks for the body.
+        ("The Laos foreign ministry said that Laos, as chair of ASEAN, urged all to exercise restraint.", "The Laos foreign ministry", &["ASEAN"]),
+        // A bracketed short form does not break a coordination.
+        ("The European Union (EU) and the United Nations (UN) urged all to exercise restraint.", "The European Union (EU) and the United Nations (UN)", &["EU", "UN"]),
+        // A place after a preposition and a name word ("in Northern Armenia") is no subject.
+        ("All must exercise restraint over tensions in Northern Armenia, the EU and the United States said.", "the EU and the United States", &["EU", "USA"]),
+        // After "and" closed a list, a bare comma opens something else: the speaker.
+        ("All must exercise restraint in Armenia and Azerbaijan, Russia said.", "Russia", &["RUS"]),
+        // An opening participle clause is skipped like a leading adverbial.
+        ("Reading out a statement after the ballot, Russian envoy Dmitry Peskov said all must exercise restraint.", "Russian envoy Dmitry Peskov", &["RUS"]),
     ];
 
     /// Texts for the fast-path tests: the cases, and words of every class, cased and
