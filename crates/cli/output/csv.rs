@@ -131,6 +131,32 @@ impl<W: Write> Sink for CsvSink<'_, W> {
     }
 }
 
+/// Writes `lines` of cells, each field quoted by [`write_field`] and each line ended by `eol`,
+/// after a UTF-8 byte-order mark when `excel`: the summary tables' CSV.
+pub fn write_lines(
+    out: &mut impl Write,
+    lines: &[Vec<String>],
+    delimiter: u8,
+    eol: &[u8],
+    excel: bool,
+) -> io::Result<()> {
+    if excel {
+        out.write_all("\u{feff}".as_bytes())?;
+    }
+    for line in lines {
+        let mut buf = Vec::new();
+        for (i, cell) in line.iter().enumerate() {
+            if i > 0 {
+                buf.push(delimiter);
+            }
+            write_field(&mut buf, cell, delimiter, excel);
+        }
+        buf.extend_from_slice(eol);
+        out.write_all(&buf)?;
+    }
+    Ok(())
+}
+
 /// Appends one field to `line`: RFC 4180 quoting for `delimiter`, and with `excel` a `'`
 /// before a leading `=`, `+`, `-`, `@`, tab or CR.
 pub fn write_field(line: &mut Vec<u8>, value: &str, delimiter: u8, excel: bool) {

@@ -9,7 +9,7 @@
 //! statements. Rows: most statements first, then by actor, target and label order; dyads with
 //! an empty side last.
 
-use super::csv::write_field;
+use super::csv::write_lines;
 use super::summary::SummaryFormat;
 use super::text::plural;
 use super::{Meta, Options, Sink};
@@ -190,21 +190,7 @@ impl<'m, W: Write> DyadSink<'m, W> {
                 p.rules.clone(),
             ]);
         }
-        if self.opts.excel {
-            self.out.write_all("\u{feff}".as_bytes())?;
-        }
-        for line in lines {
-            let mut buf = Vec::new();
-            for (i, cell) in line.iter().enumerate() {
-                if i > 0 {
-                    buf.push(delimiter);
-                }
-                write_field(&mut buf, cell, delimiter, self.opts.excel);
-            }
-            buf.extend_from_slice(eol);
-            self.out.write_all(&buf)?;
-        }
-        Ok(())
+        write_lines(&mut self.out, &lines, delimiter, eol, self.opts.excel)
     }
 
     fn json(&mut self) -> io::Result<()> {

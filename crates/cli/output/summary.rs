@@ -8,7 +8,7 @@
 //! unknown or no speaker) are counted in a row with no actor (`(no actor)` in the table, an
 //! empty `actor` in CSV, `null` in JSON), shown last.
 
-use super::csv::write_field;
+use super::csv::write_lines;
 use super::text::plural;
 use super::{Meta, Options, Provenance, Sink};
 use demarche_core::ArticleResult;
@@ -264,21 +264,7 @@ impl<'m, W: Write> SummarySink<'m, W> {
             line.extend([p.version.clone(), p.rules.clone()]);
             lines.push(line);
         }
-        if self.opts.excel {
-            self.out.write_all("\u{feff}".as_bytes())?;
-        }
-        for line in lines {
-            let mut buf = Vec::new();
-            for (i, cell) in line.iter().enumerate() {
-                if i > 0 {
-                    buf.push(delimiter);
-                }
-                write_field(&mut buf, cell, delimiter, self.opts.excel);
-            }
-            buf.extend_from_slice(eol);
-            self.out.write_all(&buf)?;
-        }
-        Ok(())
+        write_lines(&mut self.out, &lines, delimiter, eol, self.opts.excel)
     }
 
     fn json(&mut self) -> io::Result<()> {
