@@ -10,8 +10,7 @@
 //! an empty side last.
 
 use super::csv::write_lines;
-use super::summary::SummaryFormat;
-use super::text::plural;
+use super::summary::{table_line, totals, SummaryFormat};
 use super::{Meta, Options, Sink};
 use demarche_core::{ArticleResult, Statement};
 use serde_json::json;
@@ -139,19 +138,9 @@ impl<'m, W: Write> DyadSink<'m, W> {
                 w2 = widths[2],
                 w3 = widths[3]
             );
-            if self.opts.color && i == 0 {
-                writeln!(self.out, "\x1b[1m{text}\x1b[0m")?;
-            } else {
-                writeln!(self.out, "{text}")?;
-            }
+            table_line(&mut self.out, &text, self.opts.color && i == 0)?;
         }
-        writeln!(
-            self.out,
-            "\n{}, {}, {}",
-            plural(self.articles, "article"),
-            plural(self.statements, "statement"),
-            plural(self.errors, "error")
-        )
+        totals(&mut self.out, self.articles, self.statements, self.errors)
     }
 
     fn delimited(&mut self, delimiter: u8) -> io::Result<()> {

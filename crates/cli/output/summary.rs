@@ -224,19 +224,9 @@ impl<'m, W: Write> SummarySink<'m, W> {
                 }
             }
             let bold = self.opts.color && (n == 0 || n == last);
-            if bold {
-                writeln!(self.out, "\x1b[1m{text}\x1b[0m")?;
-            } else {
-                writeln!(self.out, "{text}")?;
-            }
+            table_line(&mut self.out, &text, bold)?;
         }
-        writeln!(
-            self.out,
-            "\n{}, {}, {}",
-            plural(c.articles, "article"),
-            plural(c.statements, "statement"),
-            plural(c.errors, "error")
-        )
+        totals(&mut self.out, c.articles, c.statements, c.errors)
     }
 
     fn delimited(&mut self, delimiter: u8) -> io::Result<()> {
@@ -319,6 +309,31 @@ impl<W: Write> Sink for SummarySink<'_, W> {
         }
         self.out.flush()
     }
+}
+
+/// Writes one line of a summary table, bold when `bold` (headers and totals on a terminal).
+pub fn table_line(out: &mut impl Write, text: &str, bold: bool) -> io::Result<()> {
+    if bold {
+        writeln!(out, "\x1b[1m{text}\x1b[0m")
+    } else {
+        writeln!(out, "{text}")
+    }
+}
+
+/// The closing line of a summary table: how many articles, statements and errors it counts.
+pub fn totals(
+    out: &mut impl Write,
+    articles: usize,
+    statements: usize,
+    errors: usize,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "\n{}, {}, {}",
+        plural(articles, "article"),
+        plural(statements, "statement"),
+        plural(errors, "error")
+    )
 }
 
 #[cfg(test)]
