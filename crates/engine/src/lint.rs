@@ -156,12 +156,23 @@ fn alternative_sites(
 
 /// `n` with the `Alt` at `path` replaced by its alternative `pick`.
 fn restrict(n: &Node, path: &[usize], pick: usize) -> Node {
-    match (n, path.split_first()) {
-        (Node::Alt(ns), None) => ns.get(pick).cloned().unwrap_or_else(|| n.clone()),
-        (Node::Seq(ns), Some((&i, rest))) | (Node::Alt(ns), Some((&i, rest))) => {
+    replace_at(n, path, &|node| match node {
+        Node::Alt(ns) => ns.get(pick).cloned().unwrap_or_else(|| node.clone()),
+        _ => node.clone(),
+    })
+}
+
+/// `n` with the node at `path` (child indices through sequences, alternatives and optionals)
+/// replaced by `leaf` of it.
+fn replace_at(n: &Node, path: &[usize], leaf: &dyn Fn(&Node) -> Node) -> Node {
+    let Some((&i, rest)) = path.split_first() else {
+        return leaf(n);
+    };
+    match n {
+        Node::Seq(ns) | Node::Alt(ns) => {
             let mut ns = ns.clone();
             if let Some(c) = ns.get_mut(i) {
-                *c = restrict(c, rest, pick);
+                *c = replace_at(c, rest, leaf);
             }
             if matches!(n, Node::Seq(_)) {
                 Node::Seq(ns)
@@ -169,7 +180,7 @@ fn restrict(n: &Node, path: &[usize], pick: usize) -> Node {
                 Node::Alt(ns)
             }
         }
-        (Node::Opt(inner), Some((_, rest))) => Node::Opt(Box::new(restrict(inner, rest, pick))),
+        Node::Opt(inner) => Node::Opt(Box::new(replace_at(inner, rest, leaf))),
         _ => n.clone(),
     }
 }
@@ -251,24 +262,7 @@ fn gap_sites(
 
 /// `n` with the node at `path` replaced by the gap `~lo..hi`.
 fn with_gap(n: &Node, path: &[usize], lo: u32, hi: u32) -> Node {
-    let Some((&i, rest)) = path.split_first() else {
-        return Node::Gap(lo, hi);
-    };
-    match n {
-        Node::Seq(ns) | Node::Alt(ns) => {
-            let mut ns = ns.clone();
-            if let Some(c) = ns.get_mut(i) {
-                *c = with_gap(c, rest, lo, hi);
-            }
-            if matches!(n, Node::Seq(_)) {
-                Node::Seq(ns)
-            } else {
-                Node::Alt(ns)
-            }
-        }
-        Node::Opt(inner) => Node::Opt(Box::new(with_gap(inner, rest, lo, hi))),
-        _ => n.clone(),
-    }
+    replace_at(n, path, &|_| Node::Gap(lo, hi))
 }
 
 /// True if rule `ri` matches some `expect` example, and guard `g` overlaps every such match.
