@@ -59,7 +59,7 @@ row() { # NAME MB WALL RSS
 }
 
 CORPUS=$(corpus "$SIZE_MB")
-MB=$(awk -v b="$(stat -c %s "$CORPUS")" 'BEGIN { printf "%.1f", b / 1e6 }')
+MB=$(awk -v b="$(stat -L -c %s "$CORPUS")" 'BEGIN { printf "%.1f", b / 1e6 }')
 read -r cli_s cli_rss < <(measure cli "$BIN" classify --format jsonl --jobs "$JOBS" "$CORPUS")
 read -r py_s py_rss < <(measure module "$PYTHON" "$ROOT/benches/python/stream.py" --jobs "$JOBS" "$CORPUS")
 read -r pj_s pj_rss < <(measure module-json "$PYTHON" "$ROOT/benches/python/stream.py" --jobs "$JOBS" --output json "$CORPUS")
@@ -73,7 +73,7 @@ row "\`classify_many(dicts, jobs=$JOBS, output=\"json\")\`" "$MB" "$pj_s" "$pj_r
 row "\`classify_many(open(f, \"rb\"), jobs=$JOBS, input=\"jsonl\", output=\"json\")\`" "$MB" "$pl_s" "$pl_rss"
 if [[ $LARGE_MB != 0 ]]; then
     LARGE=$(corpus "$LARGE_MB")
-    LMB=$(awk -v b="$(stat -c %s "$LARGE")" 'BEGIN { printf "%.1f", b / 1e6 }')
+    LMB=$(awk -v b="$(stat -L -c %s "$LARGE")" 'BEGIN { printf "%.1f", b / 1e6 }')
     read -r l_s l_rss < <(measure module-large "$PYTHON" "$ROOT/benches/python/stream.py" --jobs "$JOBS" "$LARGE")
     row "\`classify_many\`, result dicts, ${LARGE_MB} MB streamed from a file" "$LMB" "$l_s" "$l_rss"
 fi
