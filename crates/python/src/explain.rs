@@ -3,21 +3,29 @@
 //! how far each got, guards, stances, attribution). The statement of a sentence is the same
 //! dict as in a result.
 
-use crate::convert;
+use crate::convert::Converter;
 use demarche_engine::{Explanation, RuleTrace, SentenceTrace};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 /// `explanation` as a list of sentence dicts.
-pub fn to_python<'py>(py: Python<'py>, e: &Explanation) -> PyResult<Bound<'py, PyAny>> {
+pub fn to_python<'py>(
+    py: Python<'py>,
+    e: &Explanation,
+    convert: &mut Converter,
+) -> PyResult<Bound<'py, PyAny>> {
     let list = PyList::empty(py);
     for s in &e.sentences {
-        list.append(sentence(py, s)?)?;
+        list.append(sentence(py, s, convert)?)?;
     }
     Ok(list.into_any())
 }
 
-fn sentence<'py>(py: Python<'py>, s: &SentenceTrace) -> PyResult<Bound<'py, PyDict>> {
+fn sentence<'py>(
+    py: Python<'py>,
+    s: &SentenceTrace,
+    convert: &mut Converter,
+) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("text", &s.text)?;
     d.set_item("start", s.start)?;
@@ -38,7 +46,7 @@ fn sentence<'py>(py: Python<'py>, s: &SentenceTrace) -> PyResult<Bound<'py, PyDi
     }
     d.set_item("rules", rules)?;
     match &s.statement {
-        Some(st) => d.set_item("statement", convert::value(py, st)?)?,
+        Some(st) => d.set_item("statement", convert.statement(py, st)?)?,
         None => d.set_item("statement", py.None())?,
     }
     let a = &s.attribution;

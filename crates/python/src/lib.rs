@@ -2,8 +2,8 @@
 //! `python/demarche/`): a [`Pack`] class over the engine's [`RuleSet`].
 //!
 //! This crate owns the bridge only: Python records to articles ([`records`]), the streaming
-//! worker pool of `classify_many` ([`stream`]), results to Python objects through their serde
-//! derives ([`convert`]), the explain trace as data ([`explain`]) and the columns of
+//! worker pool of `classify_many` ([`stream`]), results to Python objects, written by hand
+//! from the core types as their serde derives write them ([`convert`]), the explain trace as data ([`explain`]) and the columns of
 //! `to_pandas` ([`table`], from the CLI's own row builder). Classification is the engine's;
 //! the output contract is demarche-core's serde shape plus the CLI's `demarche` provenance
 //! field, so a result here is field for field a line of `demarche classify --format jsonl`.
@@ -155,7 +155,8 @@ impl Pack {
         let item = records::single(text, id, date, title, url)?;
         let rules = Arc::clone(&self.rules);
         let result = py.detach(move || stream::process(&rules, item));
-        convert::result(py, &result, &self.provenance)
+        let dict = convert::Converter::new(py, &self.provenance)?.result(py, &result)?;
+        Ok(dict.into_any())
     }
 
     /// Classifies an iterable of texts or dicts (with `input="jsonl"`: JSON Lines lines) on
@@ -205,7 +206,8 @@ impl Pack {
         let rules = Arc::clone(&self.rules);
         let owned = text.to_string();
         let explanation = py.detach(move || rules.explain(&owned));
-        explain::to_python(py, &explanation)
+        let mut convert = convert::Converter::new(py, &self.provenance)?;
+        explain::to_python(py, &explanation, &mut convert)
     }
 
     /// The columns of the table of `results` (see `demarche.to_pandas`): the column

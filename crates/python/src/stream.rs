@@ -14,8 +14,9 @@
 //! An exception raised by the input iterable itself is raised after the results of the records
 //! before it.
 
+use crate::convert::{self, Converter};
 use crate::records::{item, line_item, Item};
-use crate::{convert, Provenance};
+use crate::Provenance;
 use demarche_core::{ArticleError, ArticleResult};
 use demarche_engine::RuleSet;
 use pyo3::exceptions::PyValueError;
@@ -114,7 +115,8 @@ struct State {
     /// The batch being yielded.
     current: std::vec::IntoIter<Done>,
     input: Input,
-    provenance: Arc<Provenance>,
+    /// Makes the dicts of `Output::Dict`.
+    convert: Converter,
 }
 
 impl Results {
@@ -161,6 +163,7 @@ impl Results {
                 })
                 .map_err(|e| PyValueError::new_err(format!("cannot start a thread: {e}")))?;
         }
+        let convert = Converter::new(records.py(), &provenance)?;
         Ok(Results {
             state: Mutex::new(State {
                 records: Some(records.unbind()),
@@ -175,7 +178,7 @@ impl Results {
                 pending: BTreeMap::new(),
                 current: Vec::new().into_iter(),
                 input,
-                provenance,
+                convert,
             }),
         })
     }
@@ -289,7 +292,10 @@ impl Results {
             return Err(PyValueError::new_err("generator already executing"));
         };
         match state.next(py)? {
-            Some(Done::Result(result)) => convert::result(py, &result, &state.provenance).map(Some),
+            Some(Done::Result(result)) => state
+                .convert
+                .result(py, &result)
+                .map(|d| Some(d.into_any())),
             Some(Done::Json(line)) => Ok(Some(PyString::new(py, &line).into_any())),
             None => Ok(None),
         }
