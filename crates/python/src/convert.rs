@@ -234,11 +234,7 @@ impl Converter {
 
     /// A list of codes.
     fn codes<'py>(&mut self, py: Python<'py>, codes: &[String]) -> PyResult<Bound<'py, PyList>> {
-        if codes.is_empty() {
-            return Ok(PyList::empty(py));
-        }
-        let codes: Vec<_> = codes.iter().map(|c| self.code(py, c)).collect();
-        PyList::new(py, codes)
+        PyList::new(py, codes.iter().map(|c| self.code(py, c)))
     }
 
     /// The str of a code, made once.

@@ -11,6 +11,7 @@
 
 use demarche_core::{Article, ArticleError, ArticleResult, ArticleWarning};
 use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyString};
 
@@ -143,14 +144,16 @@ struct Fields {
     text: Option<Py<PyAny>>,
 }
 
-fn read_dict(dict: &Bound<'_, PyDict>) -> Result<Fields, String> {
-    let get = |key: &str| dict.get_item(key).ok().flatten();
+fn read_dict<'py>(dict: &Bound<'py, PyDict>) -> Result<Fields, String> {
+    // Interned keys: their hashes are cached, where a key made per lookup is hashed each time.
+    let py = dict.py();
+    let get = |key: &Bound<'py, PyString>| dict.get_item(key).ok().flatten();
     Ok(Fields {
-        id: get("id").as_ref().and_then(meta),
-        title: get("title").as_ref().and_then(meta),
-        date: get("date").as_ref().and_then(meta),
-        url: get("url").as_ref().and_then(meta),
-        text: get("text").map(Bound::unbind),
+        id: get(intern!(py, "id")).as_ref().and_then(meta),
+        title: get(intern!(py, "title")).as_ref().and_then(meta),
+        date: get(intern!(py, "date")).as_ref().and_then(meta),
+        url: get(intern!(py, "url")).as_ref().and_then(meta),
+        text: get(intern!(py, "text")).map(Bound::unbind),
     })
 }
 
