@@ -161,10 +161,15 @@ impl Converter {
         let d = self.statement.bind(py).copy()?;
         set_span(py, &d, span)?;
         d.set_item(intern!(py, "text"), text)?;
-        d.set_item(intern!(py, "speaker"), self.mention(py, speaker.as_ref())?)?;
+        // The template's `speaker` and `target` are `None` already.
+        if let Some(speaker) = speaker {
+            d.set_item(intern!(py, "speaker"), self.mention(py, speaker)?)?;
+        }
         d.set_item(intern!(py, "actors"), self.codes(py, actors)?)?;
         d.set_item(intern!(py, "cameo_actors"), self.codes(py, cameo_actors)?)?;
-        d.set_item(intern!(py, "target"), self.mention(py, target.as_ref())?)?;
+        if let Some(target) = target {
+            d.set_item(intern!(py, "target"), self.mention(py, target)?)?;
+        }
         d.set_item(intern!(py, "targets"), self.codes(py, targets)?)?;
         let target_cameo = self.codes(py, target_cameo_actors)?;
         d.set_item(intern!(py, "target_cameo_actors"), target_cameo)?;
@@ -221,15 +226,13 @@ impl Converter {
         Ok(d)
     }
 
-    /// A speaker or target mention, or `None`.
-    fn mention<'py>(&self, py: Python<'py>, m: Option<&Speaker>) -> PyResult<Bound<'py, PyAny>> {
-        let Some(Speaker { text, span }) = m else {
-            return Ok(py.None().into_bound(py));
-        };
+    /// A speaker or target mention.
+    fn mention<'py>(&self, py: Python<'py>, m: &Speaker) -> PyResult<Bound<'py, PyDict>> {
+        let Speaker { text, span } = m;
         let d = self.mention.bind(py).copy()?;
         d.set_item(intern!(py, "text"), text)?;
         set_span(py, &d, span)?;
-        Ok(d.into_any())
+        Ok(d)
     }
 
     /// A list of codes.
