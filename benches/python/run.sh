@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Times `demarche.Pack.classify_many` (benches/python/stream.py: JSON Lines read and parsed in
-# Python, dicts in, result dicts out) against `demarche classify --format jsonl --jobs N` on the
-# same generated corpus, and the module's peak RSS on a large corpus streamed from a file.
+# Python, dicts in, result dicts out; then the file's lines in, parsed by the workers, result
+# dicts out; then each with JSON Lines lines out) against `demarche classify --format jsonl
+# --jobs N` on the same generated corpus, and the module's peak RSS on a large corpus streamed
+# from a file.
 # The targets of issue 15: >= 90 % of the CLI's throughput on two cores; peak RSS <= 128 MiB
 # for 1 GB. Prints a Markdown table; reports, never fails on a figure.
 #
@@ -62,6 +64,7 @@ CORPUS=$(corpus "$SIZE_MB")
 MB=$(awk -v b="$(stat -L -c %s "$CORPUS")" 'BEGIN { printf "%.1f", b / 1e6 }')
 read -r cli_s cli_rss < <(measure cli "$BIN" classify --format jsonl --jobs "$JOBS" "$CORPUS")
 read -r py_s py_rss < <(measure module "$PYTHON" "$ROOT/benches/python/stream.py" --jobs "$JOBS" "$CORPUS")
+read -r pd_s pd_rss < <(measure module-lines-dict "$PYTHON" "$ROOT/benches/python/stream.py" --jobs "$JOBS" --input jsonl "$CORPUS")
 read -r pj_s pj_rss < <(measure module-json "$PYTHON" "$ROOT/benches/python/stream.py" --jobs "$JOBS" --output json "$CORPUS")
 read -r pl_s pl_rss < <(measure module-lines "$PYTHON" "$ROOT/benches/python/stream.py" --jobs "$JOBS" --input jsonl --output json "$CORPUS")
 
@@ -69,6 +72,7 @@ echo "| run | MB | seconds | MB/s | peak RSS MiB |"
 echo "|---|---|---|---|---|"
 row "\`demarche classify --format jsonl --jobs $JOBS\`" "$MB" "$cli_s" "$cli_rss"
 row "\`classify_many(dicts, jobs=$JOBS)\`, result dicts" "$MB" "$py_s" "$py_rss"
+row "\`classify_many(open(f, \"rb\"), jobs=$JOBS, input=\"jsonl\")\`, result dicts" "$MB" "$pd_s" "$pd_rss"
 row "\`classify_many(dicts, jobs=$JOBS, output=\"json\")\`" "$MB" "$pj_s" "$pj_rss"
 row "\`classify_many(open(f, \"rb\"), jobs=$JOBS, input=\"jsonl\", output=\"json\")\`" "$MB" "$pl_s" "$pl_rss"
 if [[ $LARGE_MB != 0 ]]; then
@@ -79,11 +83,15 @@ if [[ $LARGE_MB != 0 ]]; then
 fi
 echo
 awk -v c="$cli_s" -v p="$py_s" 'BEGIN { printf "module / CLI throughput, result dicts: %.1f %% (target >= 90 %%)\n", 100 * c / p }'
+awk -v c="$cli_s" -v p="$pd_s" 'BEGIN { printf "module / CLI throughput, input=\"jsonl\", result dicts: %.1f %% (target >= 90 %%)\n", 100 * c / p }'
 awk -v c="$cli_s" -v p="$pj_s" 'BEGIN { printf "module / CLI throughput, dicts in, output=\"json\": %.1f %% (target >= 90 %%)\n", 100 * c / p }'
 awk -v c="$cli_s" -v p="$pl_s" 'BEGIN { printf "module / CLI throughput, input=\"jsonl\", output=\"json\": %.1f %% (target >= 90 %%)\n", 100 * c / p }'
 cpu() { awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$WORK/time-py-$1.txt"; }
-echo "CPU seconds (user + system): CLI $(cpu cli), result dicts $(cpu module), dicts in + json out $(cpu module-json), jsonl in + json out $(cpu module-lines)"
+echo "CPU seconds (user + system): CLI $(cpu cli), result dicts $(cpu module), jsonl in + result dicts $(cpu module-lines-dict), dicts in + json out $(cpu module-json), jsonl in + json out $(cpu module-lines)"
+ratio() { awk -v c="$(cpu cli)" -v p="$(cpu "$1")" 'BEGIN { printf "%.1f %%", 100 * c / p }'; }
+echo "CLI's CPU / module's CPU (steadier than wall clock on a loaded machine): result dicts $(ratio module), jsonl in + result dicts $(ratio module-lines-dict), dicts in + json out $(ratio module-json), jsonl in + json out $(ratio module-lines)"
 echo "the Python side: $(cat "$WORK/err-py-module.txt")"
+echo "                 $(cat "$WORK/err-py-module-lines-dict.txt")"
 echo "                 $(cat "$WORK/err-py-module-json.txt")"
 echo "                 $(cat "$WORK/err-py-module-lines.txt")"
 [[ $LARGE_MB != 0 ]] && echo "peak RSS, ${LARGE_MB} MB streamed: $l_rss MiB (target <= 128)"
