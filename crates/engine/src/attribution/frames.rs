@@ -11,7 +11,7 @@ use super::words::*;
 use super::{chain_end, chain_from, Attributor, Mention, Sent};
 use crate::ast::Slot;
 use crate::compile::{Frame, FramePart, MentionKind};
-use crate::matcher::find_all;
+use crate::matcher::{find_all, live_bit, Prefilter, View};
 
 /// A run of visible tokens that may fill a slot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +63,81 @@ const NEAR: usize = 4;
 /// that ends on "to" ("urged X to cease its support to Y and withdraw").
 const FAR: usize = 16;
 
+/// The frame alternatives of a pack, numbered in pack order (frame by frame), with a
+/// prefilter over what their token parts need: a sentence calls up only the alternatives
+/// whose every part it has the tokens for, from one pass over its token ids.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FrameIndex {
+    /// (frame, alternative) of each number.
+    alts: Vec<(usize, usize)>,
+    /// The bits ([`live_bit`]) of the parts each alternative needs: its token parts that
+    /// cannot match nothing, in order.
+    required: Vec<u64>,
+    /// Alternatives that need no token part: live in every sentence.
+    free: Vec<usize>,
+    filter: Prefilter,
+}
+
+impl FrameIndex {
+    /// Indexes the frames of `frames` (their parts' needs ranked).
+    pub fn new(frames: &[Frame]) -> Self {
+        let mut index = FrameIndex::default();
+        let mut needs = Vec::new();
+        for (fi, frame) in frames.iter().enumerate() {
+            for (ai, alt) in frame.alts.iter().enumerate() {
+                let n = index.alts.len();
+                index.alts.push((fi, ai));
+                let parts: Vec<_> = required_parts(alt).flat_map(|p| p.needs()).collect();
+                index
+                    .required
+                    .push((0..parts.len()).fold(0, |b, i| b | live_bit(i)));
+                if parts.is_empty() {
+                    index.free.push(n);
+                }
+                needs.push((n, parts));
+            }
+        }
+        index.filter = Prefilter::of_needs(needs);
+        index
+    }
+
+    /// The alternatives (numbers, in order) that may match in the sentence: it meets what
+    /// every required token part needs.
+    fn live(&self, frames: &[Frame], v: &View, out: &mut Vec<usize>) {
+        out.clear();
+        for (n, bits) in self.filter.candidates(v) {
+            let (fi, ai) = self.alts[n];
+            if bits & self.required[n] == self.required[n]
+                && required_parts(&frames[fi].alts[ai]).all(|p| p.live(v) != 0)
+            {
+                out.push(n);
+            }
+        }
+        if !self.free.is_empty() {
+            out.extend(&self.free);
+            out.sort_unstable();
+        }
+    }
+}
+
+/// The token parts of a frame alternative that cannot match nothing: a match needs what
+/// each of them needs.
+fn required_parts(alt: &[FramePart]) -> impl Iterator<Item = &crate::matcher::Patterns> {
+    alt.iter().filter_map(|part| match part {
+        FramePart::Tokens(p, false) => Some(p),
+        _ => None,
+    })
+}
+
 impl Attributor<'_> {
+    /// Reads which frame alternatives may match in the sentence into `self.live_alts`
+    /// ([`FrameIndex`]), for [`Attributor::may_frame`] and [`Attributor::match_frames`].
+    pub(super) fn read_frames(&mut self, v: &View) {
+        let mut live = std::mem::take(&mut self.live_alts);
+        self.index.frames.live(&self.c.frames, v, &mut live);
+        self.live_alts = live;
+    }
+
     /// Every way a slot may be filled in the sentence: each mention chain (and its first
     /// mention alone), with and without the determiner before it; each party phrase.
     pub(super) fn fills(&self, s: &Sent, mentions: &[Mention]) -> Vec<Fill> {
@@ -115,10 +189,11 @@ impl Attributor<'_> {
     /// alternative whose token parts the sentence has what they need for. When none does,
     /// [`Attributor::match_frames`] would find nothing, and the sentence's mentions need
     /// not be read for fills.
-    pub(super) fn may_frame(&self, s: &Sent, stances: &[(usize, usize, usize)]) -> bool {
-        self.c.frames.iter().any(|frame| {
+    /// Needs [`Attributor::read_frames`] first.
+    pub(super) fn may_frame(&self, stances: &[(usize, usize, usize)]) -> bool {
+        self.live_alts.iter().any(|&n| {
+            let frame = &self.c.frames[self.index.frames.alts[n].0];
             applies(frame, stances.iter().map(|x| x.2))
-                && frame.alts.iter().any(|alt| may_match(s, alt))
         })
     }
 
@@ -126,9 +201,9 @@ impl Attributor<'_> {
     /// with `labels` (frames restricted to other labels are skipped).
     ///
     /// An alternative is tried only in a sentence that has what each of its token parts needs
-    /// (`Patterns::live`), and only at the positions where it may start: where its first
-    /// token part may start, or a fill starts when it begins with a slot. Its `unless`
-    /// patterns are matched only once it has matched somewhere.
+    /// (the live alternatives of [`Attributor::read_frames`]), and only at the positions where
+    /// it may start: where its first token part may start, or a fill starts when it begins
+    /// with a slot. Its `unless` patterns are matched only once it has matched somewhere.
     pub(super) fn match_frames(
         &self,
         s: &Sent,
@@ -138,12 +213,24 @@ impl Attributor<'_> {
         let mut out = Vec::new();
         let mut fill_starts: Vec<usize> = fills.iter().map(|f| f.s).collect();
         fill_starts.dedup();
-        for (fi, frame) in self.c.frames.iter().enumerate() {
+        let live = &self.live_alts;
+        let mut k = 0;
+        while k < live.len() {
+            let fi = self.index.frames.alts[live[k]].0;
+            // The live alternatives of this frame.
+            let from = k;
+            while k < live.len() && self.index.frames.alts[live[k]].0 == fi {
+                k += 1;
+            }
+            let frame = &self.c.frames[fi];
             if !applies(frame, labels.iter().copied()) {
                 continue;
             }
             let mut blocks: Option<Vec<(usize, usize)>> = None;
-            for alt in frame.alts.iter().filter(|alt| may_match(s, alt)) {
+            for alt in live[from..k]
+                .iter()
+                .map(|&n| &frame.alts[self.index.frames.alts[n].1])
+            {
                 // A slot starts where a fill does; a token part where its first tokens are.
                 let slot_first = matches!(alt.first(), Some(FramePart::Slot(_)));
                 let at_fills = fill_starts.iter().copied().filter(|_| slot_first);
@@ -305,15 +392,6 @@ impl Attributor<'_> {
 /// names no label).
 fn applies(frame: &Frame, mut labels: impl Iterator<Item = usize>) -> bool {
     frame.labels.is_empty() || labels.any(|l| frame.labels.contains(&l))
-}
-
-/// True if the sentence has what every token part of a frame alternative that cannot match
-/// nothing needs ([`Patterns::live`](crate::matcher::Patterns::live)): else it cannot match.
-fn may_match(s: &Sent, parts: &[FramePart]) -> bool {
-    parts.iter().all(|part| match part {
-        FramePart::Tokens(p, false) => p.live(s.v) != 0,
-        _ => true,
-    })
 }
 
 /// True if a match of a frame alternative may start at visible token `pos` (`pos` < the

@@ -31,6 +31,8 @@ pub(crate) struct AliasIndex {
     pub(super) source_always: bool,
     /// The id of ":" (`UNKNOWN` when the rules never name it).
     colon: u32,
+    /// The frame alternatives and what they need.
+    pub(super) frames: super::frames::FrameIndex,
 }
 
 /// A trie node: the aliases made of exactly the tokens on the way here, in pack order, and
@@ -159,6 +161,7 @@ impl AliasIndex {
             speech_always,
             source_always,
             colon: c.vocab.get(":"),
+            frames: super::frames::FrameIndex::new(&c.frames),
         }
     }
 

@@ -153,6 +153,8 @@ pub(crate) struct Attributor<'c> {
     /// The target of the last sentence attributed with stances, and the frames matched in it.
     target: Option<TargetChoice>,
     frames: Vec<frames::FrameMatch>,
+    /// The frame alternatives that may match in the sentence ([`Attributor::read_frames`]).
+    live_alts: Vec<usize>,
 }
 
 impl<'c> Attributor<'c> {
@@ -168,6 +170,7 @@ impl<'c> Attributor<'c> {
             mentions: Vec::new(),
             target: None,
             frames: Vec::new(),
+            live_alts: Vec::new(),
         }
     }
 
@@ -238,7 +241,10 @@ impl<'c> Attributor<'c> {
             None
         } else {
             self.mentions_into(&s, &mut mentions, false);
-            if stances.is_empty() || !self.may_frame(&s, stances) {
+            if !stances.is_empty() {
+                self.read_frames(v);
+            }
+            if stances.is_empty() || !self.may_frame(stances) {
                 self.attribute_sentence(&s, &mentions, paragraph, evidence, None)
             } else {
                 self.attribute_framed(&s, &mut mentions, paragraph, stances)
@@ -1039,12 +1045,9 @@ fn chain_from(s: &Sent, mentions: &[Mention], first: usize) -> Chain {
         // no actor.
         // "the Sudanese Armed Forces (SAF) and the Rapid Support Forces (RSF)": a bracketed
         // short form between coordinated mentions is read over.
-        let (plain, bracketed) = unbracketed(s, gap.clone());
-        let coordinated = plain.iter().all(|&p| s.is(p, F_COORD))
-            && matches!(next.kind, MentionKind::Actor(_) | MentionKind::Generic)
-            && plain.len() <= 3
-            && (plain.len() == gap.len() || bracketed)
-            && !apposition;
+        let coordinated = matches!(next.kind, MentionKind::Actor(_) | MentionKind::Generic)
+            && !apposition
+            && coordination_gap(s, gap.clone());
         // A quote boundary breaks a chain; inside one quotation ('"We urge Chile and Peru
         // to ..."', for a target) the chain goes on.
         let quoted = s.in_quote(mentions[last].s) && s.in_quote(next.s);
@@ -1063,25 +1066,26 @@ fn chain_from(s: &Sent, mentions: &[Mention], first: usize) -> Chain {
     first..last + 1
 }
 
-/// The tokens of `gap` outside brackets, and whether the brackets in it are closed and short
-/// (at most three tokens inside: "(SAF)", "(Vladimir)").
-fn unbracketed(s: &Sent, gap: std::ops::Range<usize>) -> (Vec<usize>, bool) {
-    let mut plain = Vec::new();
-    let (mut depth, mut inside, mut ok) = (0usize, 0usize, true);
-    for p in gap {
+/// True if `gap` can join two coordinated mentions: at most three tokens outside brackets,
+/// each a coordinator or comma, and any brackets in it closed and short (at most three tokens
+/// inside: "(SAF)", "(Vladimir)"); an opening bracket may hold the next mention ("Forces
+/// (RSF)"). Reading stops at the first plain token that is neither.
+fn coordination_gap(s: &Sent, gap: std::ops::Range<usize>) -> bool {
+    let (mut depth, mut inside, mut plain, mut ok) = (0usize, 0usize, 0usize, true);
+    for p in gap.clone() {
         match s.v.folded(p) {
             "(" => depth += 1,
-            ")" if depth == 0 && plain.is_empty() => {}
+            ")" if depth == 0 && plain == 0 => {}
             ")" => {
                 ok &= depth > 0;
                 depth = depth.saturating_sub(1);
             }
             _ if depth > 0 => inside += 1,
-            _ => plain.push(p),
+            _ if s.is(p, F_COORD) => plain += 1,
+            _ => return false,
         }
     }
-    // An opening bracket may hold the next mention ("Forces (RSF)"): depth 1 at the end.
-    (plain, ok && depth <= 1 && inside <= 3)
+    plain <= 3 && (plain == gap.len() || (ok && depth <= 1 && inside <= 3))
 }
 
 /// Byte range of a chain, with a leading determiner when there is one.

@@ -918,7 +918,7 @@ pub(crate) fn sig_bit(id: u32) -> u64 {
 }
 
 /// The live bit of pattern `i`: patterns past the 64th share the last bit.
-fn live_bit(i: usize) -> u64 {
+pub(crate) fn live_bit(i: usize) -> u64 {
     1 << i.min(63)
 }
 

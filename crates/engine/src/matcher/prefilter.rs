@@ -41,10 +41,16 @@ impl Prefilter {
     /// The prefilter of `rules` (index and patterns). Each pattern is keyed on its cheapest
     /// clause: rank the patterns first ([`Patterns::rank`]) to key on the rarest.
     pub fn new<'a>(rules: impl IntoIterator<Item = (usize, &'a Patterns)>) -> Prefilter {
+        Self::of_needs(rules.into_iter().map(|(ri, p)| (ri, p.needs().collect())))
+    }
+
+    /// [`Prefilter::new`] from what each rule's patterns need, in pattern order (pattern `i`
+    /// gets bit [`live_bit`]`(i)` in [`Prefilter::candidates`]).
+    pub fn of_needs<'a>(rules: impl IntoIterator<Item = (usize, Vec<&'a Need>)>) -> Prefilter {
         let mut pf = Prefilter::default();
-        for (ri, patterns) in rules {
+        for (ri, needs) in rules {
             pf.rules = pf.rules.max(ri + 1);
-            for (pi, need) in patterns.needs().enumerate() {
+            for (pi, need) in needs.into_iter().enumerate() {
                 let second = (need.clauses().nth(1))
                     .map_or(u64::MAX, |ids| ids.iter().fold(0, |s, &id| s | sig_bit(id)));
                 let entry = Entry {
